@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Arrows point one way: executable → {codec, synthesis, server}; the synthesis library
+// depends on no other target of ours. C libraries are Debian's, found with pkg-config.
+let package = Package(
+    name: "SynthClips",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "synthclips", targets: ["synthclips"]),
+        .library(name: "SyntheticVideo", targets: ["SyntheticVideo"]),
+        .library(name: "TensorCodec", targets: ["TensorCodec"]),
+        .library(name: "HTTP2Server", targets: ["HTTP2Server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C libraries (module map + shim.h each, nothing else)
+        .systemLibrary(name: "CNghttp2", path: "Sources/CNghttp2", pkgConfig: "libnghttp2",
+                       providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: Libraries
+        .target(name: "SyntheticVideo", dependencies: ["COpenSSL"]),
+        .target(name: "TensorCodec", dependencies: ["CZstd", "CPNG"]),
+        .target(name: "HTTP2Server", dependencies: ["CNghttp2", "COpenSSL"]),
+
+        // MARK: Executable
+        .executableTarget(name: "synthclips", dependencies: [
+            "SyntheticVideo", "TensorCodec",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // MARK: Tests (one target per library target)
+        .testTarget(name: "SyntheticVideoTests", dependencies: ["SyntheticVideo"],
+                    resources: [.copy("Goldens")]),
+        .testTarget(name: "TensorCodecTests", dependencies: ["TensorCodec"]),
+        .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "CNghttp2"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

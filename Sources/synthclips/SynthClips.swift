@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct SynthClips: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synthclips",
+        abstract: "Deterministic synthetic video clips for video representation learning.")
+}

@@ -1,0 +1,4 @@
+import Testing
+@testable import SyntheticVideo
+
+@Test func placeholderSyntheticVideo() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import TensorCodec
+
+@Test func placeholderTensorCodec() { #expect(Bool(true)) }
