@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "HTTP2Server", dependencies: ["CNghttp2", "COpenSSL"]),
 
         // MARK: Executable
+        // A tiny server over HTTP2Server for its end-to-end tests and benchmark (not shipped).
+        .executableTarget(name: "http2-demo", dependencies: ["HTTP2Server"]),
         .executableTarget(name: "synthclips", dependencies: [
             "SyntheticVideo", "TensorCodec",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -50,6 +50,8 @@ protocol ProtocolHandler: AnyObject {
     var isFinished: Bool { get }
     /// Checks idle and slow-sender timeouts against `now` (nanoseconds, from the server clock).
     func tick(now: UInt64)
+    /// The peer closed its sending side (read returned 0).
+    func inputClosed()
     /// Graceful shutdown: GOAWAY / Connection: close, finish in-flight requests.
     func beginShutdown()
     /// The connection is gone: cancel producers, report completions, free everything.

@@ -89,6 +89,9 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
         }
     }
 
+    /// HTTP/2 clients do not half-close: EOF means gone. Streams end in `connectionClosed`.
+    func inputClosed() { fatal = true }
+
     func beginShutdown() {
         guard let session, !shuttingDown else { return }
         shuttingDown = true
