@@ -1,4 +1,0 @@
-import Testing
-@testable import TensorCodec
-
-@Test func placeholderTensorCodec() { #expect(Bool(true)) }
