@@ -58,13 +58,13 @@ struct ClipBatchDocumentTests {
 
         let seedBytes = try #require(file.data(of: "seeds"))
         let seeds = stride(from: seedBytes.startIndex, to: seedBytes.endIndex, by: 8).map {
-            loadLittleEndian(seedBytes[$0..<($0 + 8)])
+            LittleEndian.load(seedBytes[$0..<($0 + 8)])
         }
         #expect(seeds == [UInt64.max, UInt64.max - 0x0102_0304, 0])
 
         let indexBytes = try #require(file.data(of: "frame_indices"))
         let indices = stride(from: indexBytes.startIndex, to: indexBytes.endIndex, by: 4).map {
-            Int32(bitPattern: UInt32(loadLittleEndian(indexBytes[$0..<($0 + 4)])))
+            Int32(bitPattern: UInt32(LittleEndian.load(indexBytes[$0..<($0 + 4)])))
         }
         #expect(indices == [-1, Int32.min, Int32.max, 0, 0, 4, 8, 12, -7, 1 << 20, 3, -(1 << 24)])
 

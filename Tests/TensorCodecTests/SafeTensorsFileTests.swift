@@ -180,7 +180,7 @@ struct DocumentLengthTests {
 
     @Test func answersNilUntilTheWholeHeaderIsThere() throws {
         let (first, _) = try twoDocuments()
-        let headerEnd = 8 + Int(loadLittleEndian(first[0..<8]))
+        let headerEnd = 8 + Int(LittleEndian.load(first[0..<8]))
         for length in [0, 1, 7, 8, 9, headerEnd - 1] {
             #expect(try SafeTensorsFile.documentLength(prefix: first.prefix(length)) == nil, "prefix \(length)")
         }

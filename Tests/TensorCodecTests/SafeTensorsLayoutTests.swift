@@ -13,7 +13,7 @@ struct SafeTensorsLayoutTests {
         // Metadata of every length mod 8 exercises every amount of padding.
         for extra in 0..<16 {
             let layout = try SafeTensorsLayout(tensors: specs, metadata: ["k": String(repeating: "x", count: extra)])
-            let length = Int(loadLittleEndian(layout.header[0..<8]))
+            let length = Int(LittleEndian.load(layout.header[0..<8]))
             #expect(length == layout.header.count - 8, "extra \(extra)")
             #expect(layout.header.count % 8 == 0, "extra \(extra)")
             #expect(layout.dataStart == layout.header.count)

@@ -40,11 +40,6 @@ func caseName(_ error: TensorCodecError) -> String {
     Mirror(reflecting: error).children.first?.label ?? String(describing: error)
 }
 
-/// Decodes a little-endian unsigned integer from `bytes` (at most 8 of them).
-func loadLittleEndian(_ bytes: some Collection<UInt8>) -> UInt64 {
-    LittleEndian.load(bytes)
-}
-
 /// Parses a layout's JSON header back with Foundation, as an independent reader would.
 func headerObject(_ header: [UInt8]) throws -> [String: Any] {
     let json = Data(header[8...])

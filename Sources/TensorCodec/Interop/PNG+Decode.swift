@@ -6,10 +6,7 @@ extension PNG {
     /// `maxSide` per side or `maxDecodedBytes` are rejected before their pixels are decoded.
     public static func decodeRGB(_ data: [UInt8]) throws(TensorCodecError) -> (width: Int, height: Int, pixels: [UInt8]) {
         guard !data.isEmpty else { throw .png("the input is empty") }
-        let result = data.withUnsafeBytes { raw in
-            Result { () throws(TensorCodecError) in try decodeRGB(raw) }
-        }
-        return try result.get()
+        return try data.withUnsafeBytesTyped { raw throws(TensorCodecError) in try decodeRGB(raw) }
     }
 
     /// The pointer version; `png_image` reads from `data` until `png_image_finish_read` returns.

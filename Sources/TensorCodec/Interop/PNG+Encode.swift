@@ -44,9 +44,8 @@ extension PNG {
 
     /// Encodes `width` x `height` 8-bit RGB pixels (rows top to bottom, no padding) as a PNG.
     public static func encodeRGB(_ pixels: [UInt8], width: Int, height: Int) throws(TensorCodecError) -> [UInt8] {
-        let result = pixels.withUnsafeBytes { raw in
-            Result { () throws(TensorCodecError) in try encodeRGB(raw, width: width, height: height) }
+        try pixels.withUnsafeBytesTyped { raw throws(TensorCodecError) in
+            try encodeRGB(raw, width: width, height: height)
         }
-        return try result.get()
     }
 }

@@ -53,9 +53,6 @@ public enum Zstd {
 
     /// `frameContentSize` for a byte array (tests and callers without a pointer at hand).
     static func frameContentSize(_ frame: [UInt8]) throws(TensorCodecError) -> UInt64? {
-        let result = frame.withUnsafeBytes { raw in
-            Result { () throws(TensorCodecError) in try frameContentSize(raw) }
-        }
-        return try result.get()
+        try frame.withUnsafeBytesTyped { raw throws(TensorCodecError) in try frameContentSize(raw) }
     }
 }

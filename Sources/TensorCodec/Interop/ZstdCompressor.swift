@@ -49,9 +49,6 @@ public final class ZstdCompressor {
 
     /// Compresses `input` into one zstd frame whose header records `input.count`.
     public func compress(_ input: [UInt8]) throws(TensorCodecError) -> [UInt8] {
-        let result = input.withUnsafeBytes { raw in
-            Result { () throws(TensorCodecError) in try compress(raw) }
-        }
-        return try result.get()
+        try input.withUnsafeBytesTyped { raw throws(TensorCodecError) in try compress(raw) }
     }
 }

@@ -27,10 +27,9 @@ public final class ZstdDecompressor {
     /// corrupt, or followed by further bytes.
     public func decompress(_ input: [UInt8], maxOutputSize: Int) throws(TensorCodecError) -> [UInt8] {
         precondition(maxOutputSize >= 0, "maxOutputSize must not be negative")
-        let result = input.withUnsafeBytes { raw in
-            Result { () throws(TensorCodecError) in try decompress(raw, maxOutputSize: maxOutputSize) }
+        return try input.withUnsafeBytesTyped { raw throws(TensorCodecError) in
+            try decompress(raw, maxOutputSize: maxOutputSize)
         }
-        return try result.get()
     }
 
     private func decompress(_ input: UnsafeRawBufferPointer, maxOutputSize: Int) throws(TensorCodecError) -> [UInt8] {
