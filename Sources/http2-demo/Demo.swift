@@ -5,7 +5,7 @@ import HTTP2Server
 
 /// A tiny server over HTTP2Server for end-to-end tests and the benchmark. Not the product.
 ///
-///   http2-demo [--host H] [--port P] [--tls-cert F --tls-key F] [--workers N] [--queue N]
+///   http2-demo [--host H] [--port P] [--tls-cert F --tls-key F] [--workers N] [--queue N] [--jobs-per-connection N]
 ///              [--idle-timeout S] [--slow-timeout S] [--grace S] [--max-header-bytes N]
 ///              [--max-body-bytes N] [--max-connections N] [--log-level debug|info|warning|error]
 ///
@@ -36,6 +36,7 @@ struct Demo {
             case "--tls-key": key = value()
             case "--workers": config.workerCount = Int(value()) ?? 0
             case "--queue": config.workerQueueCapacity = Int(value()) ?? -1
+            case "--jobs-per-connection": config.maxJobsPerConnection = Int(value()) ?? 0
             case "--idle-timeout": config.idleTimeout = .milliseconds(Int((Double(value()) ?? 0) * 1000))
             case "--slow-timeout": config.slowSenderTimeout = .milliseconds(Int((Double(value()) ?? 0) * 1000))
             case "--grace": config.shutdownGracePeriod = .milliseconds(Int((Double(value()) ?? 0) * 1000))

@@ -219,11 +219,14 @@ import Testing
         let id = pair.client.request("/slow")
         pair.pump(timeout: 0.1) { false }
         pair.queue.sync { pair.server.beginShutdown() }
-        #expect(pair.pump { pair.client.goawayReceived })
+        // The GOAWAY waits for in-flight streams (httpcore fails them on any GOAWAY).
+        pair.pump(timeout: 0.1) { false }
+        #expect(!pair.client.goawayReceived)
         #expect(!pair.serverFinished)
         gate.signal()
         #expect(pair.pump { pair.client.streams[id]?.closed == true })
         #expect(pair.client.streams[id]?.body == [9, 9])
+        #expect(pair.pump { pair.client.goawayReceived })
         #expect(pair.pump { pair.serverFinished })
         pair.close()
     }

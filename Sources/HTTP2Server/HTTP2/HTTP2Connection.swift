@@ -92,10 +92,19 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
     /// HTTP/2 clients do not half-close: EOF means gone. Streams end in `connectionClosed`.
     func inputClosed() { fatal = true }
 
+    /// Graceful shutdown. The GOAWAY waits until no stream is in flight (or the server's
+    /// grace deadline closes the connection): some clients (Python httpcore 1.0) fail every
+    /// in-flight stream when a GOAWAY arrives, even those below its last-stream-id.
     func beginShutdown() {
-        guard let session, !shuttingDown else { return }
+        guard session != nil, !shuttingDown else { return }
         shuttingDown = true
-        session.submitGoaway()
+        if streams.isEmpty { sendGoaway() } else { goawayPending = true }
+    }
+
+    private var goawayPending = false
+    private func sendGoaway() {
+        goawayPending = false
+        session?.submitGoaway()
     }
 
     func connectionClosed() {
@@ -167,6 +176,7 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
     func h2StreamClosed(stream id: Int32, errorCode: UInt32) {
         lastActivity = context.clock.nowNanoseconds()
         guard let s = streams.removeValue(forKey: id) else { return }
+        if goawayPending && streams.isEmpty { sendGoaway() }
         let outcome: ResponseCompletion.Outcome
         if s.failed { outcome = .failed }
         else if s.allSent && errorCode == 0 { outcome = .completed }
