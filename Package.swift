@@ -29,7 +29,9 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Libraries
-        .target(name: "SyntheticVideo", dependencies: ["COpenSSL"]),
+        // libm for the exact IEEE operations Swift lowers to calls (rounding, square root);
+        // no transcendental function of it is used (see DeterministicMath).
+        .target(name: "SyntheticVideo", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TensorCodec", dependencies: ["CZstd", "CPNG"]),
         .target(name: "HTTP2Server", dependencies: ["CNghttp2", "COpenSSL"]),
 

@@ -4,5 +4,6 @@ import ArgumentParser
 struct SynthClips: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthclips",
-        abstract: "Deterministic synthetic video clips for video representation learning.")
+        abstract: "Deterministic synthetic video clips for video representation learning.",
+        subcommands: [StagesCommand.self, RenderCommand.self, BenchCommand.self])
 }

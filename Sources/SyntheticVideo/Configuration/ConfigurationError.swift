@@ -1,0 +1,36 @@
+/// Why a configuration, an override or a clip request was rejected. Every case names the field
+/// or input at fault and, where there is one, the allowed range, so the message can be shown
+/// to a user as is (CLI output, HTTP problem details).
+public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownField(String, known: [String])
+    case invalidValue(field: String, value: String, allowed: String)
+    case malformedJSON(String)
+    case unknownStage(String, known: [String])
+    case invalidFrames(String)
+
+    public var description: String {
+        switch self {
+        case .unknownField(let name, let known):
+            return "unknown configuration field '\(name)'; known fields: \(known.joined(separator: ", "))"
+        case .invalidValue(let field, let value, let allowed):
+            return "invalid value \(value) for '\(field)': allowed \(allowed)"
+        case .malformedJSON(let detail):
+            return "malformed JSON configuration: \(detail)"
+        case .unknownStage(let name, let known):
+            return "unknown stage '\(name)'; known stages: \(known.joined(separator: ", "))"
+        case .invalidFrames(let detail):
+            return "invalid frames: \(detail)"
+        }
+    }
+
+    /// The field or parameter the error is about, when there is one.
+    public var field: String? {
+        switch self {
+        case .unknownField(let name, _): return name
+        case .invalidValue(let field, _, _): return field
+        case .unknownStage: return "stage"
+        case .invalidFrames: return "frames"
+        case .malformedJSON: return nil
+        }
+    }
+}

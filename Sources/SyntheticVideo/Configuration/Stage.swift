@@ -1,0 +1,58 @@
+/// A named preset: its parent's configuration plus a delta. The delta is what the stage adds.
+public struct Stage: Sendable {
+    public let id: String
+    public let title: String
+    /// The stage this one extends (nil for the root).
+    public let parent: String?
+    /// What the stage adds to its parent, in words.
+    public let adds: String
+    /// The fields it changes relative to its parent.
+    public let delta: [String: JSONValue]
+    /// The full configuration.
+    public let configuration: Configuration
+}
+
+extension Stage {
+    /// Every preset, parents before children: the five stages of the paper's progression, then
+    /// the appendix variants (slower speed, coloured background).
+    public static let all: [Stage] = {
+        var stages: [Stage] = []
+        func add(_ id: String, _ title: String, parent: String?, adds: String, _ delta: [String: JSONValue]) {
+            let base = parent.flatMap { p in stages.first { $0.id == p }?.configuration } ?? Configuration()
+            // The deltas below are constants checked by the test suite; a failure is a programming error.
+            let configuration = try! base.applying(.object(delta))
+            stages.append(Stage(id: id, title: title, parent: parent, adds: adds, delta: delta,
+                                configuration: configuration))
+        }
+        let slow: JSONValue = .array([.number(0.6), .number(1.5)])
+        add("static-circles", "Static circles", parent: nil,
+            adds: "dead-leaves circles, copied to every frame", [:])
+        add("moving-circles", "Moving circles", parent: "static-circles",
+            adds: "a constant velocity per circle, occlusion by placement order",
+            ["speed": .array([.number(1.2), .number(3.0)])])
+        add("moving-shapes", "Moving shapes", parent: "moving-circles",
+            adds: "circles, squares, oriented squares, rectangles, triangles, quadrilaterals",
+            ["shapes": .array(Shape.allCases.map { .string($0.rawValue) })])
+        add("transforming-shapes", "Moving and transforming shapes", parent: "moving-shapes",
+            adds: "per-object rotation, scale and shear speeds",
+            ["rotationSpeed": .number(1.8), "scaleSpeed": .number(0.005), "shearSpeed": .number(0.005)])
+        add("accelerating-shapes", "Accelerating transforming shapes", parent: "transforming-shapes",
+            adds: "per-object acceleration", ["acceleration": .number(0.03)])
+        for parent in ["moving-circles", "moving-shapes", "transforming-shapes", "accelerating-shapes"] {
+            add("\(parent)-slow", "\(stages.first { $0.id == parent }!.title), 50 % slower", parent: parent,
+                adds: "half the speed range, U[0.6, 1.5) px/frame (D8)", ["speed": slow])
+        }
+        add("accelerating-shapes-color-background", "Accelerating shapes on a coloured background",
+            parent: "accelerating-shapes", adds: "one random background colour per video (D9)",
+            ["background": .string(Background.randomColor.rawValue)])
+        return stages
+    }()
+
+    public static var ids: [String] { all.map(\.id) }
+
+    /// The preset with this id.
+    public static func named(_ id: String) throws(ConfigurationError) -> Stage {
+        guard let stage = all.first(where: { $0.id == id }) else { throw .unknownStage(id, known: ids) }
+        return stage
+    }
+}

@@ -1,0 +1,150 @@
+/// Paints one frame front to back: objects arrive frontmost first, and each pixel is written
+/// once, by the first span that covers it. The result is the painter's algorithm in index
+/// order (later objects in front) without overdraw.
+///
+/// Coverage is kept at three grains so hidden work is skipped early: a bit per pixel (what a
+/// span may still paint), a flag per row (rows a span need not even be traced on), and a flag
+/// per 16×16 tile, found lazily (objects whose whole box lies on covered tiles are skipped
+/// before any tracing). Storage is allocated once per renderer: this is the rasterizer's frame
+/// buffer code, the one place outside the C wrappers that uses pointers.
+struct CoverageCanvas: ~Copyable {
+    let width: Int
+    let height: Int
+    private let wordsPerRow: Int
+    private let coverage: UnsafeMutableBufferPointer<UInt64>
+    /// The bits past the right edge of the last word, set so a full row reads as all ones.
+    private let padding: UInt64
+    private(set) var finishedRows = 0
+    /// Rows whose every pixel is painted.
+    let finished: UnsafeMutableBufferPointer<Bool>
+
+    private static let tileShift = 4
+    /// Per tile row, a bit per tile known to be fully painted.
+    private let fullTiles: UnsafeMutableBufferPointer<UInt64>
+
+    init(width: Int, height: Int) {
+        precondition(width <= 64 << Self.tileShift, "at most 64 tiles per row")
+        self.width = width
+        self.height = height
+        wordsPerRow = (width + 63) / 64
+        let used = width - (wordsPerRow - 1) * 64
+        padding = used == 64 ? 0 : ~UInt64(0) << UInt64(used)
+        coverage = .allocate(capacity: wordsPerRow * height)
+        finished = .allocate(capacity: height)
+        fullTiles = .allocate(capacity: (height + (1 << Self.tileShift) - 1) >> Self.tileShift)
+    }
+
+    deinit {
+        coverage.deallocate()
+        finished.deallocate()
+        fullTiles.deallocate()
+    }
+
+    var isFinished: Bool { finishedRows == height }
+
+    /// Forgets all coverage, for a new frame.
+    mutating func reset() {
+        for y in 0..<height {
+            for w in 0..<wordsPerRow { coverage[y * wordsPerRow + w] = 0 }
+            coverage[y * wordsPerRow + wordsPerRow - 1] = padding
+        }
+        finished.update(repeating: false)
+        fullTiles.update(repeating: 0)
+        finishedRows = 0
+    }
+
+    /// True when every pixel of `box` (inside the canvas) is already painted, judged by tiles.
+    func isCovered(_ box: PixelBox) -> Bool {
+        let first = box.minX >> Self.tileShift, last = box.maxX >> Self.tileShift
+        let mask = (~UInt64(0) >> UInt64(63 - last + first)) << UInt64(first)
+        for ty in (box.minY >> Self.tileShift)...(box.maxY >> Self.tileShift) {
+            var unknown = mask & ~fullTiles[ty]
+            while unknown != 0 {
+                let tx = unknown.trailingZeroBitCount
+                guard isTileCovered(tx: tx, ty: ty) else { return false }
+                fullTiles[ty] |= 1 << UInt64(tx)
+                unknown &= unknown - 1
+            }
+        }
+        return true
+    }
+
+    private func isTileCovered(tx: Int, ty: Int) -> Bool {
+        let bit = tx << Self.tileShift
+        let word = bit >> 6, shift = UInt64(bit & 63)
+        let tileMask = UInt64(0xFFFF) << shift
+        let rows = (ty << Self.tileShift)..<Swift.min(height, (ty + 1) << Self.tileShift)
+        for y in rows where coverage[y * wordsPerRow + word] & tileMask != tileMask { return false }
+        return true
+    }
+
+    /// Paints the not-yet-covered pixels of columns a...b (clipped to the canvas) of row y.
+    @inline(__always)
+    mutating func paint(row y: Int, from a: Int, to b: Int, color: RGB, frame: FramePointer) {
+        let lo = Swift.max(a, 0), hi = Swift.min(b, width - 1)
+        guard lo <= hi else { return }
+        let base = y * wordsPerRow
+        var changed = false
+        // Wrapping arithmetic: every value here is bounded by the canvas size.
+        for w in (lo >> 6)...(hi >> 6) {
+            let first = Swift.max(lo &- w &* 64, 0), last = Swift.min(hi &- w &* 64, 63)
+            let span = (~UInt64(0) &>> UInt64(63 &- last &+ first)) &<< UInt64(first)
+            let before = coverage[base &+ w]
+            var open = span & ~before
+            guard open != 0 else { continue }
+            coverage[base &+ w] = before | span
+            changed = true
+            while open != 0 {
+                let start = open.trailingZeroBitCount
+                let length = (~(open &>> UInt64(start))).trailingZeroBitCount
+                frame.fill(row: y, column: w &* 64 &+ start, count: length, color: color)
+                open = length &+ start >= 64 ? 0 : open & (~UInt64(0) &<< UInt64(start &+ length))
+            }
+        }
+        if changed && isRowCovered(y) {
+            finished[y] = true
+            finishedRows += 1
+        }
+    }
+
+    private func isRowCovered(_ y: Int) -> Bool {
+        let base = y * wordsPerRow
+        for w in 0..<wordsPerRow where coverage[base + w] != ~0 { return false }
+        return true
+    }
+}
+
+/// A frame of `width × height` RGB bytes inside a clip buffer.
+struct FramePointer {
+    let base: UnsafeMutableRawPointer
+    let width: Int
+
+    /// Writes `count` pixels of `color` starting at (column, row).
+    @inline(__always)
+    func fill(row: Int, column: Int, count: Int, color: RGB) {
+        var p = base + (row &* width &+ column) &* 3
+        var n = count
+        // Eight pixels are three 64-bit words of a repeating 24-byte pattern.
+        if n >= 8 {
+            let r = UInt64(color.r), g = UInt64(color.g), b = UInt64(color.b)
+            let rgb = r | g << 8 | b << 16
+            let w0 = rgb | rgb << 24 | r << 48 | g << 56
+            let w1 = b | rgb << 8 | rgb << 32 | r << 56
+            let w2 = g | b << 8 | rgb << 16 | rgb << 40
+            repeat {
+                p.storeBytes(of: w0.littleEndian, as: UInt64.self)
+                (p + 8).storeBytes(of: w1.littleEndian, as: UInt64.self)
+                (p + 16).storeBytes(of: w2.littleEndian, as: UInt64.self)
+                p += 24
+                n &-= 8
+            } while n >= 8
+        }
+        while n > 0 {
+            p.storeBytes(of: color.r, as: UInt8.self)
+            (p + 1).storeBytes(of: color.g, as: UInt8.self)
+            (p + 2).storeBytes(of: color.b, as: UInt8.self)
+            p += 3
+            n &-= 1
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Synchronization
+import SyntheticVideo
+import TensorCodec
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure render and compression throughput per stage.",
+        discussion: """
+            For each stage, N threads render clips (seeds 0, 1, 2, …; each thread its own renderer) \
+            for the given time: clips/s, raw MB/s and ms per clip (p50, p90). Then one thread \
+            compresses a sample of the clips at the zstd level: ratio and MB/s. \
+            render_compress_clips_per_second is N / (mean render + mean compress time per clip), \
+            the rate of a pool that renders and compresses every clip.
+            """)
+
+    static let defaultStages = ["static-circles", "moving-circles", "moving-shapes", "transforming-shapes",
+                                "accelerating-shapes"]
+
+    @Option(name: .customLong("stage"), help: "Stage to measure (repeatable; default: the five shape stages).")
+    var stages: [String] = []
+
+    @Option(help: "Rendering threads (default: one per core).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds of rendering per stage.")
+    var seconds: Double = 3
+
+    @Option(name: .customLong("zstd-level"), help: "zstd level for the compression figures.")
+    var zstdLevel: Int32 = Zstd.defaultLevel
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override a configuration field for every stage (repeatable).", valueName: "field=value"))
+    var overrides: [String] = []
+
+    @Flag(help: "Print one JSON object with a `stages` array.")
+    var json = false
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256") }
+        guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
+        guard Zstd.levelRange.contains(zstdLevel) else {
+            throw ValidationError("--zstd-level must be in \(Zstd.levelRange.lowerBound)...\(Zstd.levelRange.upperBound)")
+        }
+    }
+
+    func run() throws {
+        var results: [JSONValue] = []
+        for id in stages.isEmpty ? Self.defaultStages : stages {
+            let options = try ConfigurationOptions.parse([id] + overrides.flatMap { ["--set", $0] })
+            let (stage, configuration) = try options.resolve()
+            let result = try measure(stage: stage.id, generator: VideoGenerator(configuration: configuration))
+            if !json { print(result.text) }
+            results.append(result.json)
+        }
+        if json {
+            print(JSONValue.object([
+                "generator_version": .integer(Int64(GeneratorVersion.current)),
+                "zstd_version": .string(Zstd.versionString),
+                "stages": .array(results),
+            ]).canonicalText)
+        }
+    }
+
+    private func measure(stage: String, generator: VideoGenerator) throws -> StageResult {
+        let threads = self.threads
+        let timings = Mutex<[Double]>([])
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let start = DispatchTime.now().uptimeNanoseconds
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            let renderer = ClipRenderer(generator: generator)
+            var local: [Double] = []
+            var seed = UInt64(worker)
+            let frames = generator.sampledFrameIndices(seed: seed)
+            var buffer = [UInt8](repeating: 0, count: generator.clipByteCount(frames: frames.count))
+            repeat {
+                let indices = generator.sampledFrameIndices(seed: seed)
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                buffer.withUnsafeMutableBytes { renderer.render(seed: seed, frameIndices: indices, into: $0) }
+                local.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                seed += UInt64(threads)
+            } while DispatchTime.now().uptimeNanoseconds < deadline
+            timings.withLock { $0 += local }
+        }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let ms = timings.withLock { $0 }.sorted()
+
+        // Compression on a sample of clips, one thread, one reused context.
+        let compressor = ZstdCompressor(level: zstdLevel)
+        let renderer = ClipRenderer(generator: generator)
+        var raw = 0, compressed = 0, compressSeconds = 0.0
+        for seed in UInt64(0)..<16 {
+            let clip = renderer.render(seed: seed, frameIndices: generator.sampledFrameIndices(seed: seed))
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let out = try compressor.compress(clip)
+            compressSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            raw += clip.count
+            compressed += out.count
+        }
+        let clipBytes = Double(raw) / 16
+        let meanRender = ms.reduce(0, +) / Double(ms.count) / 1e3
+        let meanCompress = compressSeconds / 16
+        return StageResult(
+            stage: stage, threads: threads, clips: ms.count, seconds: wall,
+            clipsPerSecond: Double(ms.count) / wall, rawMBPerSecond: Double(ms.count) * clipBytes / wall / 1e6,
+            p50: percentile(ms, 0.5), p90: percentile(ms, 0.9),
+            zstdLevel: Int(zstdLevel), zstdRatio: Double(raw) / Double(compressed),
+            compressMBPerSecond: Double(raw) / compressSeconds / 1e6,
+            renderCompressClipsPerSecond: Double(threads) / (meanRender + meanCompress))
+    }
+
+    private func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))]
+    }
+}
+
+private struct StageResult {
+    let stage: String
+    let threads: Int
+    let clips: Int
+    let seconds: Double
+    let clipsPerSecond: Double
+    let rawMBPerSecond: Double
+    let p50: Double
+    let p90: Double
+    let zstdLevel: Int
+    let zstdRatio: Double
+    let compressMBPerSecond: Double
+    let renderCompressClipsPerSecond: Double
+
+    var text: String {
+        String(format: "%-40@ threads %d  %8.1f clips/s  %7.1f MB/s  p50 %.3f ms  p90 %.3f ms  "
+               + "zstd(%d) %.1fx at %.0f MB/s  render+compress %.1f clips/s",
+               stage as NSString, threads, clipsPerSecond, rawMBPerSecond, p50, p90, zstdLevel, zstdRatio,
+               compressMBPerSecond, renderCompressClipsPerSecond)
+    }
+
+    var json: JSONValue {
+        func round3(_ x: Double) -> JSONValue { .number((x * 1000).rounded() / 1000) }
+        return .object([
+            "stage": .string(stage), "threads": .integer(Int64(threads)), "clips": .integer(Int64(clips)),
+            "seconds": round3(seconds), "clips_per_second": round3(clipsPerSecond),
+            "raw_mb_per_second": round3(rawMBPerSecond), "ms_p50": round3(p50), "ms_p90": round3(p90),
+            "zstd_level": .integer(Int64(zstdLevel)), "zstd_ratio": round3(zstdRatio),
+            "compress_mb_per_second": round3(compressMBPerSecond),
+            "render_compress_clips_per_second": round3(renderCompressClipsPerSecond),
+        ])
+    }
+}

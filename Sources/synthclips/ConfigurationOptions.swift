@@ -1,0 +1,25 @@
+import ArgumentParser
+import SyntheticVideo
+
+/// The stage and the `--set field=value` overrides shared by `render` and friends.
+struct ConfigurationOptions: ParsableArguments {
+    @Argument(help: "Stage id (see `synthclips stages`).")
+    var stage: String
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override a configuration field (repeatable).", valueName: "field=value"))
+    var overrides: [String] = []
+
+    /// The stage's configuration with the overrides applied (and `extra` after them).
+    func resolve(extra: [(name: String, value: String)] = []) throws -> (stage: Stage, configuration: Configuration) {
+        let stage = try Stage.named(self.stage)
+        var pairs: [(name: String, value: String)] = []
+        for text in overrides {
+            guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+                throw ValidationError("--set expects field=value, got '\(text)'")
+            }
+            pairs.append((String(text[..<eq]), String(text[text.index(after: eq)...])))
+        }
+        return (stage, try stage.configuration.applying(overrides: pairs + extra))
+    }
+}
