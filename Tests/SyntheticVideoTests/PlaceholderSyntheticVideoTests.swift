@@ -1,4 +1,0 @@
-import Testing
-@testable import SyntheticVideo
-
-@Test func placeholderSyntheticVideo() { #expect(Bool(true)) }
