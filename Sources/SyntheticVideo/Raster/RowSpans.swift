@@ -3,9 +3,10 @@
 /// clips them).
 ///
 /// Rules (GENERATORS.md §13, rasterisation): a polygon covers its 8-connected outline — each
-/// edge a digital line with round-half-up steps, computed in closed form per row — and every
-/// pixel between; for a convex polygon that union is exactly [min outline x, max outline x] on
-/// each row, interior pixel centres included. An ellipse covers the pixel centres inside it.
+/// edge a digital line with round-half-up steps, computed in closed form per row — and the pixel
+/// centres inside it; each row is filled from its leftmost to its rightmost such pixel, so a row
+/// where the polygon is thinner than a pixel (near a sharp vertex) stays one unbroken span. An
+/// ellipse covers the pixel centres inside it.
 struct RowSpans: ~Copyable {
     let left: UnsafeMutableBufferPointer<Int>
     let right: UnsafeMutableBufferPointer<Int>
