@@ -8,7 +8,18 @@ import Testing
 
 /// The server's HTTP/2 side paired in memory with an nghttp2 client session: no sockets.
 @Suite struct HTTP2ConnectionTests {
-    static func pattern(_ n: Int, seed: Int = 0) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ seed) } }
+    static func pattern(_ n: Int, seed: Int = 0) -> [UInt8] {
+        // Cached: building bodies byte by byte is slow in debug + TSan builds and would run on
+        // the connection queue inside the handler.
+        patterns.withLock { cache in
+            if let p = cache[[n, seed]] { return p }
+            var p = [UInt8](repeating: 0, count: n)
+            for i in 0..<n { p[i] = UInt8(truncatingIfNeeded: (i &* 31) ^ seed) }
+            cache[[n, seed]] = p
+            return p
+        }
+    }
+    static let patterns = LockedValue<[[Int]: [UInt8]]>([:])
 
     static func router(events: LockedValue<[String]> = LockedValue([])) -> Router {
         var r = Router()

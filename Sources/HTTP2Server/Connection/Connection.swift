@@ -216,7 +216,8 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
         while true {
             if output.readableBytes < softLimit { produce() }
             if output.isEmpty { break }
-            let n = output.withReadableBytes { p in Glibc.write(fd, p.baseAddress, p.count) }
+            // send(MSG_NOSIGNAL), not write: a peer that went away must not raise SIGPIPE.
+            let n = output.withReadableBytes { p in Glibc.send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
             if n > 0 {
                 output.consume(n)
                 continue
