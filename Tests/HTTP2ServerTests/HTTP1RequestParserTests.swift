@@ -66,6 +66,15 @@ import Testing
         #expect(status("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") == 505)
     }
 
+    @Test func garbageIsRejectedWithoutWaitingForALineEnd() {
+        var parser = HTTP1RequestParser()
+        let (n, e) = parser.parse([0x16, 0x03, 0x01, 0x02, 0x00])   // a TLS ClientHello
+        #expect(n == 1)
+        #expect(e == .error(.badRequest("bad method")))
+        var p2 = HTTP1RequestParser()
+        #expect(p2.parse(Array("\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)).event != nil)
+    }
+
     @Test func http10KeepAliveRules() {
         guard case let .head(h)? = Self.events("GET / HTTP/1.0\r\n\r\n").first else { Issue.record("no head"); return }
         #expect(!h.keepAlive)

@@ -84,6 +84,7 @@ public struct HTTP1RequestParser: Sendable {
     private var target = ""
     private var version = HTTPVersion.http1_1
     private var body: [UInt8] = []
+    private var methodComplete = false
     /// True once any byte of the current request has arrived (for slow-sender timeouts).
     public private(set) var requestInProgress = false
 
@@ -104,7 +105,17 @@ public struct HTTP1RequestParser: Sendable {
                 let byte = bytes[i]
                 i += 1
                 if byte != UInt8(ascii: "\n") {
-                    if !requestInProgress && byte != UInt8(ascii: "\r") { requestInProgress = true }
+                    if state == .requestLine {
+                        if !requestInProgress && byte != UInt8(ascii: "\r") { requestInProgress = true }
+                        // Reject garbage (a TLS ClientHello, binary junk) at the first byte
+                        // that cannot be part of a method, instead of waiting for a line end.
+                        if !methodComplete {
+                            if byte == UInt8(ascii: " ") { methodComplete = true }
+                            else if !Self.isTokenChar(byte) && !(byte == UInt8(ascii: "\r") && line.isEmpty) {
+                                return (i, fail(.badRequest("bad method")))
+                            }
+                        }
+                    }
                     line.append(byte)
                     if let e = checkLineLimit() { return (i, fail(e)) }
                     continue
@@ -289,6 +300,7 @@ public struct HTTP1RequestParser: Sendable {
         headerBytes = 0
         head = nil
         requestInProgress = false
+        methodComplete = false
         return .complete(body: b)
     }
 

@@ -46,7 +46,9 @@ def healthy(demo: DemoServer) -> bool:
 
 
 def test_garbage_instead_of_preface(demo: DemoServer):
-    for garbage in (os.urandom(4096), b"\x16\x03\x01\x02\x00\x01" + os.urandom(100), b"GET\x00/ HTTP/1.1\r\n\r\n"):
+    # Rejected at the first byte that cannot start an HTTP/1.1 request (no waiting for a newline).
+    for garbage in (b"\x00" + os.urandom(4096), b"\x16\x03\x01\x02\x00\x01" + os.urandom(100),
+                    b"GET\x00/ HTTP/1.1\r\n\r\n", b"\xff" * 10):
         with connect(demo) as s:
             s.sendall(garbage)
             reply = read_until_closed(s)
