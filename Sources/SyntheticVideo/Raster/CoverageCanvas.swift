@@ -17,6 +17,8 @@ struct CoverageCanvas: ~Copyable {
     private(set) var finishedRows = 0
     /// Rows whose every pixel is painted.
     let finished: UnsafeMutableBufferPointer<Bool>
+    /// Pixels of each row not painted yet.
+    private let unpainted: UnsafeMutableBufferPointer<Int>
 
     private static let tileShift = 4
     /// Per tile row, a bit per tile known to be fully painted.
@@ -31,12 +33,14 @@ struct CoverageCanvas: ~Copyable {
         padding = used == 64 ? 0 : ~UInt64(0) << UInt64(used)
         coverage = .allocate(capacity: wordsPerRow * height)
         finished = .allocate(capacity: height)
+        unpainted = .allocate(capacity: height)
         fullTiles = .allocate(capacity: (height + (1 << Self.tileShift) - 1) >> Self.tileShift)
     }
 
     deinit {
         coverage.deallocate()
         finished.deallocate()
+        unpainted.deallocate()
         fullTiles.deallocate()
     }
 
@@ -49,6 +53,7 @@ struct CoverageCanvas: ~Copyable {
             coverage[y * wordsPerRow + wordsPerRow - 1] = padding
         }
         finished.update(repeating: false)
+        unpainted.update(repeating: width)
         fullTiles.update(repeating: 0)
         finishedRows = 0
     }
@@ -80,11 +85,11 @@ struct CoverageCanvas: ~Copyable {
 
     /// Paints the not-yet-covered pixels of columns a...b (clipped to the canvas) of row y.
     @inline(__always)
-    mutating func paint(row y: Int, from a: Int, to b: Int, color: RGB, frame: FramePointer) {
+    mutating func paint(row y: Int, from a: Int, to b: Int, pattern: ColorPattern, frame: FramePointer) {
         let lo = Swift.max(a, 0), hi = Swift.min(b, width - 1)
         guard lo <= hi else { return }
         let base = y * wordsPerRow
-        var changed = false
+        var painted = 0
         // Wrapping arithmetic: every value here is bounded by the canvas size.
         for w in (lo >> 6)...(hi >> 6) {
             let first = Swift.max(lo &- w &* 64, 0), last = Swift.min(hi &- w &* 64, 63)
@@ -93,24 +98,21 @@ struct CoverageCanvas: ~Copyable {
             var open = span & ~before
             guard open != 0 else { continue }
             coverage[base &+ w] = before | span
-            changed = true
             while open != 0 {
                 let start = open.trailingZeroBitCount
                 let length = (~(open &>> UInt64(start))).trailingZeroBitCount
-                frame.fill(row: y, column: w &* 64 &+ start, count: length, color: color)
+                frame.fill(row: y, column: w &* 64 &+ start, count: length, pattern: pattern)
+                painted &+= length
                 open = length &+ start >= 64 ? 0 : open & (~UInt64(0) &<< UInt64(start &+ length))
             }
         }
-        if changed && isRowCovered(y) {
-            finished[y] = true
-            finishedRows += 1
+        if painted > 0 {
+            unpainted[y] &-= painted
+            if unpainted[y] == 0 {
+                finished[y] = true
+                finishedRows += 1
+            }
         }
-    }
-
-    private func isRowCovered(_ y: Int) -> Bool {
-        let base = y * wordsPerRow
-        for w in 0..<wordsPerRow where coverage[base + w] != ~0 { return false }
-        return true
     }
 }
 
@@ -119,32 +121,62 @@ struct FramePointer {
     let base: UnsafeMutableRawPointer
     let width: Int
 
-    /// Writes `count` pixels of `color` starting at (column, row).
+    /// Writes `count` pixels of one colour starting at (column, row). Runs of four or more pixels
+    /// are written as blocks of the repeating pattern, the last block aligned to the run's end
+    /// (overlapping the one before with identical bytes), so there is no per-pixel tail loop.
     @inline(__always)
-    func fill(row: Int, column: Int, count: Int, color: RGB) {
-        var p = base + (row &* width &+ column) &* 3
-        var n = count
-        // Eight pixels are three 64-bit words of a repeating 24-byte pattern.
-        if n >= 8 {
-            let r = UInt64(color.r), g = UInt64(color.g), b = UInt64(color.b)
-            let rgb = r | g << 8 | b << 16
-            let w0 = rgb | rgb << 24 | r << 48 | g << 56
-            let w1 = b | rgb << 8 | rgb << 32 | r << 56
-            let w2 = g | b << 8 | rgb << 16 | rgb << 40
-            repeat {
-                p.storeBytes(of: w0.littleEndian, as: UInt64.self)
-                (p + 8).storeBytes(of: w1.littleEndian, as: UInt64.self)
-                (p + 16).storeBytes(of: w2.littleEndian, as: UInt64.self)
+    func fill(row: Int, column: Int, count: Int, pattern: ColorPattern) {
+        let start = base + (row &* width &+ column) &* 3
+        if count >= 8 {
+            var p = start
+            let last = start + (count &- 8) &* 3
+            while p < last {
+                pattern.store8(p)
                 p += 24
-                n &-= 8
-            } while n >= 8
+            }
+            pattern.store8(last)
+        } else if count >= 4 {
+            pattern.store4(start)
+            pattern.store4(start + (count &- 4) &* 3)
+        } else {
+            var p = start
+            for _ in 0..<count {
+                pattern.store1(p)
+                p += 3
+            }
         }
-        while n > 0 {
-            p.storeBytes(of: color.r, as: UInt8.self)
-            (p + 1).storeBytes(of: color.g, as: UInt8.self)
-            (p + 2).storeBytes(of: color.b, as: UInt8.self)
-            p += 3
-            n &-= 1
-        }
+    }
+}
+
+/// A colour as the 24-byte pattern of eight RGB pixels (three little-endian 64-bit words),
+/// prepared once per object so filling a run is only stores.
+struct ColorPattern {
+    let w0: UInt64, w1: UInt64, w2: UInt64
+
+    init(_ color: RGB) {
+        let r = UInt64(color.r), g = UInt64(color.g), b = UInt64(color.b)
+        let rgb = r | g << 8 | b << 16
+        w0 = rgb | rgb << 24 | r << 48 | g << 56
+        w1 = b | rgb << 8 | rgb << 32 | r << 56
+        w2 = g | b << 8 | rgb << 16 | rgb << 40
+    }
+
+    @inline(__always)
+    func store8(_ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: w0.littleEndian, as: UInt64.self)
+        (p + 8).storeBytes(of: w1.littleEndian, as: UInt64.self)
+        (p + 16).storeBytes(of: w2.littleEndian, as: UInt64.self)
+    }
+
+    @inline(__always)
+    func store4(_ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: w0.littleEndian, as: UInt64.self)
+        (p + 8).storeBytes(of: UInt32(truncatingIfNeeded: w1).littleEndian, as: UInt32.self)
+    }
+
+    @inline(__always)
+    func store1(_ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: UInt16(truncatingIfNeeded: w0).littleEndian, as: UInt16.self)
+        (p + 2).storeBytes(of: UInt8(truncatingIfNeeded: w0 >> 16), as: UInt8.self)
     }
 }

@@ -23,6 +23,38 @@ struct SceneObject: Sendable {
     var corners: Corners
     /// The pivot of the transforms in local coordinates (§3.3, D3).
     var pivot: Point
+    /// The largest distance from the pivot to a point of the local shape.
+    let reach: Double
+    /// The colour prepared for filling.
+    let pattern: ColorPattern
+
+    init(shape: Shape, color: RGB, radius: Int, x0: Double, y0: Double, cosDirection: Double, sinDirection: Double,
+         speed: Double, acceleration: Double, rotationSpeed: Double, scaleSpeedX: Double, scaleSpeedY: Double,
+         shearSpeedX: Double, shearSpeedY: Double, corners: Corners, pivot: Point) {
+        self.shape = shape
+        self.color = color
+        self.pattern = ColorPattern(color)
+        self.radius = radius
+        self.x0 = x0
+        self.y0 = y0
+        self.cosDirection = cosDirection
+        self.sinDirection = sinDirection
+        self.speed = speed
+        self.acceleration = acceleration
+        self.rotationSpeed = rotationSpeed
+        self.scaleSpeedX = scaleSpeedX
+        self.scaleSpeedY = scaleSpeedY
+        self.shearSpeedX = shearSpeedX
+        self.shearSpeedY = shearSpeedY
+        self.corners = corners
+        self.pivot = pivot
+        func distance(_ q: Point) -> Double { ((q.x - pivot.x) * (q.x - pivot.x) + (q.y - pivot.y) * (q.y - pivot.y)).squareRoot() }
+        if shape == .circle {
+            reach = distance(Point(x: 0, y: 0)) + Double(radius)
+        } else {
+            reach = (0..<corners.count).map { distance(corners[$0]) }.max() ?? 0
+        }
+    }
 }
 
 /// Up to four corners stored inline, so objects copy without reference counting.

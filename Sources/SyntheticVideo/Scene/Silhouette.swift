@@ -47,18 +47,57 @@ extension Silhouette {
     }
 }
 
+/// Where an object is and how it is transformed at frame t (§3.1, §3.3).
+struct Pose {
+    /// The anchor pixel: trunc of the closed-form position.
+    let cx: Int
+    let cy: Int
+    let theta: Double
+    let sx: Double
+    let sy: Double
+    let hx: Double
+    let hy: Double
+
+    var isIdentity: Bool { theta == 0 && sx == 1 && sy == 1 && hx == 0 && hy == 0 }
+}
+
 extension SceneObject {
-    /// The object's silhouette at frame t, or nil when the object is culled (§3.2) or degenerate.
-    func silhouette(at t: Int, resolution res: Int, circleTransform: CircleTransform) -> Silhouette? {
+    /// The pose at frame t, or nil when the object is culled (§3.2: −res < cx, cy < 2·res).
+    @inline(__always)
+    func pose(at t: Int, resolution res: Int) -> Pose? {
         let td = Double(t)
         let v = speed + acceleration * td
         guard let cx = truncated(x0 + v * cosDirection * td), let cy = truncated(y0 + v * sinDirection * td),
               cx > -res, cx < 2 * res, cy > -res, cy < 2 * res else { return nil }
+        return Pose(cx: cx, cy: cy, theta: rotationSpeed * td, sx: 1 + scaleSpeedX * td, sy: 1 + scaleSpeedY * td,
+                    hx: shearSpeedX * td, hy: shearSpeedY * td)
+    }
 
-        let theta = rotationSpeed * td
-        let sx = 1 + scaleSpeedX * td, sy = 1 + scaleSpeedY * td
-        let hx = shearSpeedX * td, hy = shearSpeedY * td
-        let identity = theta == 0 && sx == 1 && sy == 1 && hx == 0 && hy == 0
+    /// A box that contains the silhouette at `pose`, found without trigonometry: every point of
+    /// the local shape lies within `reach` of the pivot, and the transform stretches distances
+    /// by at most max|s|·(1 + max|h|). Lets hidden and off-canvas objects be skipped cheaply.
+    @inline(__always)
+    func reachBox(_ pose: Pose, circleTransform: CircleTransform) -> PixelBox? {
+        var centerX = Double(pose.cx), centerY = Double(pose.cy), radius: Double
+        if shape == .circle && circleTransform != .full {
+            radius = Double(self.radius) * (circleTransform == .translateOnly ? 1 : Swift.max(Swift.abs(pose.sx), Swift.abs(pose.sy)))
+        } else {
+            let stretch = pose.isIdentity ? 1 : Swift.max(Swift.abs(pose.sx), Swift.abs(pose.sy)) * (1 + Swift.max(Swift.abs(pose.hx), Swift.abs(pose.hy)))
+            centerX += pivot.x
+            centerY += pivot.y
+            radius = reach * stretch
+        }
+        radius += 2  // truncation and rounding margin
+        guard let minX = truncated(centerX - radius), let maxX = truncated(centerX + radius),
+              let minY = truncated(centerY - radius), let maxY = truncated(centerY + radius) else { return nil }
+        return PixelBox(minX: minX, maxX: maxX, minY: minY, maxY: maxY)
+    }
+
+    /// The object's silhouette at `pose`, or nil when it is degenerate.
+    func silhouette(_ pose: Pose, circleTransform: CircleTransform) -> Silhouette? {
+        let (cx, cy) = (pose.cx, pose.cy)
+        let (theta, sx, sy, hx, hy) = (pose.theta, pose.sx, pose.sy, pose.hx, pose.hy)
+        let identity = pose.isIdentity
 
         if shape == .circle {
             switch circleTransform {
