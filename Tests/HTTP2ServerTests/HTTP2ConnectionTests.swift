@@ -77,6 +77,28 @@ import Testing
         pair.close()
     }
 
+    @Test func outputPerProduceCallIsBoundedWithHugeWindows() {
+        let pair = InMemoryH2Pair(router: Self.router())   // client windows: 1 GiB
+        let ids = (0..<4).map { _ in pair.client.request("/big/2000000") }
+        pair.chunkLimit = 64 * 1024
+        var largest = 0
+        for _ in 0..<2000 {
+            let c2s = pair.client.send()
+            let s2c: [UInt8] = pair.queue.sync {
+                if !c2s.isEmpty { c2s.withUnsafeBytes { pair.server.receive($0) } }
+                pair.server.produceOutput(into: pair.output, limit: pair.chunkLimit)
+                return pair.output.readAll()
+            }
+            largest = max(largest, s2c.count)
+            _ = pair.client.receive(s2c)
+            if ids.allSatisfy({ pair.client.streams[$0]?.closed == true }) { break }
+        }
+        #expect(ids.allSatisfy { pair.client.streams[$0]?.body == Self.pattern(2_000_000) })
+        // At most one DATA frame (16 KiB + 9) past the limit.
+        #expect(largest <= 64 * 1024 + 16 * 1024 + 9, "one produce call wrote \(largest) bytes")
+        pair.close()
+    }
+
     @Test func requestBodyEchoAndLimit() {
         var config = Configuration()
         config.maxRequestBodyBytes = 100_000

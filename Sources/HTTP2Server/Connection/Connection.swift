@@ -214,7 +214,9 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
     func flush() {
         guard !closing else { return }
         while true {
-            if output.readableBytes < softLimit { produce() }
+            // Produce only into an empty buffer (no compaction memmove), in batches small
+            // enough to stay cache-hot between our copy and the kernel's.
+            if output.isEmpty { produce(limit: batchBytes) }
             if output.isEmpty { break }
             // send(MSG_NOSIGNAL), not write: a peer that went away must not raise SIGPIPE.
             let n = output.withReadableBytes { p in Glibc.send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
@@ -239,22 +241,26 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
             return
         }
         let wants = handler?.wantsRead ?? true
-        pauseReading(!wants || output.readableBytes >= softLimit)
+        pauseReading(!wants || output.readableBytes >= batchBytes)
     }
 
-    private func produce() {
+    /// Bytes produced per send: small enough that what we just copied is still in cache when
+    /// the kernel copies it (measured: 64 KiB beat 16 KiB and 256 KiB at 1 MiB bodies).
+    private var batchBytes: Int { min(softLimit, 64 * 1024) }
+
+    private func produce(limit: Int) {
         guard let handler else {
             if let tls, let plainOut { _ = tls.write(from: plainOut); tls.drain(into: output) }
             return
         }
         if let tls, let plainOut {
-            handler.produceOutput(into: plainOut, limit: softLimit - output.readableBytes)
+            handler.produceOutput(into: plainOut, limit: limit)
             if !tls.write(from: plainOut) {
                 context.logger.log(.debug, "TLS write failed for \(remoteAddress)")
             }
             tls.drain(into: output)
         } else {
-            handler.produceOutput(into: output, limit: softLimit)
+            handler.produceOutput(into: output, limit: limit)
         }
     }
 

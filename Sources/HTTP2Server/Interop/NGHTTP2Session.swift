@@ -38,8 +38,11 @@ final class NGHTTP2Session {
 
     private var session: OpaquePointer?
     unowned let delegate: any NGHTTP2SessionDelegate
-    /// Set only during `send(into:)`: where the NO_COPY send_data callback writes.
+    /// Set only during `send(into:)`: where the NO_COPY send_data callback writes, and the
+    /// fill level past which it answers WOULDBLOCK. One `mem_send` call runs send_data for any
+    /// number of DATA frames, so this check is what bounds the buffer.
     fileprivate var currentOutput: ByteBuffer?
+    fileprivate var currentLimit = 0
 
     init?(delegate: any NGHTTP2SessionDelegate, settings: Settings) {
         self.delegate = delegate
@@ -113,6 +116,7 @@ final class NGHTTP2Session {
     func send(into output: ByteBuffer, limit: Int) -> Bool {
         guard let s = session else { return false }
         currentOutput = output
+        currentLimit = limit
         defer { currentOutput = nil }
         while output.readableBytes < limit {
             var ptr: UnsafePointer<UInt8>?
@@ -296,6 +300,8 @@ private func onSendData(_ s: OpaquePointer?, _ frame: UnsafeMutablePointer<nghtt
     guard let w = wrapper(ud), let f = frame, let hd = framehd, let out = w.currentOutput else {
         return callbackFailure
     }
+    // Buffer full: nghttp2 returns from mem_send and offers this same frame again next time.
+    if out.readableBytes >= w.currentLimit { return NGHTTP2_ERR_WOULDBLOCK.rawValue }
     let padlen = Int(f.pointee.data.padlen)
     out.append(UnsafeRawBufferPointer(start: hd, count: 9))
     if padlen > 0 { out.append([UInt8(truncatingIfNeeded: padlen - 1)]) }
