@@ -53,7 +53,8 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
         self.tlsContext = tlsContext
         self.queue = DispatchQueue(label: "http2server.connection")
         readBuffer = .allocate(byteCount: context.configuration.readBufferBytes, alignment: 16)
-        output = ByteBuffer(capacity: context.configuration.writeBufferSoftLimit + 64 * 1024)
+        // Cleartext: body slices go to the socket by reference. TLS: ciphertext is copied anyway.
+        output = ByteBuffer(capacity: 128 * 1024, allowsReferences: tlsContext == nil)
     }
 
     deinit { readBuffer.deallocate() }
@@ -218,8 +219,8 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
             // enough to stay cache-hot between our copy and the kernel's.
             if output.isEmpty { produce(limit: batchBytes) }
             if output.isEmpty { break }
-            // send(MSG_NOSIGNAL), not write: a peer that went away must not raise SIGPIPE.
-            let n = output.withReadableBytes { p in Glibc.send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) }
+            // sendmsg(MSG_NOSIGNAL), not write: a peer that went away must not raise SIGPIPE.
+            let n = output.send(to: fd)
             if n > 0 {
                 output.consume(n)
                 continue

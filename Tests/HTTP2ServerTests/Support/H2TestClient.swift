@@ -166,7 +166,7 @@ final class InMemoryH2Pair: ConnectionTransport, @unchecked Sendable {
     let queue = DispatchQueue(label: "test.h2.connection")
     let client: H2TestClient
     var server: HTTP2Connection!
-    let output = ByteBuffer(capacity: 1 << 16)
+    let output = ByteBuffer(capacity: 1 << 16, allowsReferences: true)
     let context: ServerContext
     /// Per pump, at most this many server output bytes move (a small "socket buffer").
     var chunkLimit = 64 * 1024
