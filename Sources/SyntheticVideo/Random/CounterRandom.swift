@@ -9,6 +9,8 @@ public enum RandomPurpose: UInt64, Sendable {
     case video = 3
     /// The multi-scale crop of the output transform.
     case crop = 4
+    /// Procedural textures: one stream per (pool digest, pool seed, texture id).
+    case texture = 5
 }
 
 /// A counter-based random generator: the value at position `n` of a stream is a pure function of
