@@ -20,7 +20,8 @@ public struct Configuration: Sendable {
     /// answered 503 with Retry-After. Default 64 jobs.
     public var workerQueueCapacity: Int
     /// Jobs one connection may have queued or running on the pool at once; past it, 503.
-    /// Default 16 jobs.
+    /// Default 32 jobs, equal to `maxConcurrentStreams`, so an HTTP/2 client that honours
+    /// SETTINGS_MAX_CONCURRENT_STREAMS only ever meets the pool-wide bound.
     public var maxJobsPerConnection: Int
     /// Value of the Retry-After header on 503 answers, in seconds. Default 1 s.
     public var retryAfterSeconds: Int
@@ -30,7 +31,8 @@ public struct Configuration: Sendable {
     public var maxConnections: Int
     /// listen(2) backlog. Default 511.
     public var listenBacklog: Int
-    /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to HTTP/2 clients. Default 100 streams.
+    /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to HTTP/2 clients: requests in flight per
+    /// connection. Default 32 streams.
     public var maxConcurrentStreams: Int
     /// Largest request header block (sum of name + value + 32 per field, as RFC 9113 counts),
     /// in bytes; past it: 431 (HTTP/1.1 and HTTP/2, or GOAWAY when HPACK itself gives up).
@@ -74,11 +76,11 @@ public struct Configuration: Sendable {
         self.tls = tls
         self.workerCount = Configuration.activeCores()
         self.workerQueueCapacity = 64
-        self.maxJobsPerConnection = 16
+        self.maxJobsPerConnection = 32
         self.retryAfterSeconds = 1
         self.maxConnections = 1024
         self.listenBacklog = 511
-        self.maxConcurrentStreams = 100
+        self.maxConcurrentStreams = 32
         self.maxHeaderListBytes = 16 * 1024
         self.maxRequestLineBytes = 8 * 1024
         self.maxHeaderCount = 100
