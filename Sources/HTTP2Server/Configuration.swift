@@ -19,9 +19,9 @@ public struct Configuration: Sendable {
     /// Jobs that may wait for a worker; a submission past it is refused and the request
     /// answered 503 with Retry-After. Default 64 jobs.
     public var workerQueueCapacity: Int
-    /// Jobs one connection may have queued or running on the pool at once; past it, 503.
-    /// Default 32 jobs, equal to `maxConcurrentStreams`, so an HTTP/2 client that honours
-    /// SETTINGS_MAX_CONCURRENT_STREAMS only ever meets the pool-wide bound.
+    /// Jobs one connection may have queued or running on the pool at once (`.deferred` bodies
+    /// and `.stream` chunks); past it, 503 + Retry-After. Default 32 jobs: enough to keep every
+    /// core busy from one connection, while one client cannot fill the whole queue.
     public var maxJobsPerConnection: Int
     /// Value of the Retry-After header on 503 answers, in seconds. Default 1 s.
     public var retryAfterSeconds: Int
@@ -32,7 +32,9 @@ public struct Configuration: Sendable {
     /// listen(2) backlog. Default 511.
     public var listenBacklog: Int
     /// SETTINGS_MAX_CONCURRENT_STREAMS advertised to HTTP/2 clients: requests in flight per
-    /// connection. Default 32 streams.
+    /// connection. Streams opened past it are refused (RST_STREAM REFUSED_STREAM), which also
+    /// hits clients that burst before reading the SETTINGS, so keep it at the common 100 unless
+    /// the clients are known. Default 100 streams.
     public var maxConcurrentStreams: Int
     /// Largest request header block (sum of name + value + 32 per field, as RFC 9113 counts),
     /// in bytes; past it: 431 (HTTP/1.1 and HTTP/2, or GOAWAY when HPACK itself gives up).
@@ -80,7 +82,7 @@ public struct Configuration: Sendable {
         self.retryAfterSeconds = 1
         self.maxConnections = 1024
         self.listenBacklog = 511
-        self.maxConcurrentStreams = 32
+        self.maxConcurrentStreams = 100
         self.maxHeaderListBytes = 16 * 1024
         self.maxRequestLineBytes = 8 * 1024
         self.maxHeaderCount = 100
