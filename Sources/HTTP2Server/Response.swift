@@ -91,7 +91,8 @@ public final class StreamContext: Sendable {
 /// How an exchange ended, for metrics and provenance.
 public struct ResponseCompletion: Sendable {
     public enum Outcome: Sendable, Equatable {
-        /// Every byte of the body was handed to the kernel (or TLS).
+        /// Every byte of the body (and the end of the stream) was handed to the connection's
+        /// output; a connection that dies at that moment may still lose the tail.
         case completed
         /// The client reset the stream (HTTP/2 error code) before the body was sent.
         case reset(errorCode: UInt32)

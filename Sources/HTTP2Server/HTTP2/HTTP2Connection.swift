@@ -271,8 +271,10 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
             s.context = StreamContext()
             var headers = response.headers
             Self.stripConnectionHeaders(&headers)
+            let hasBody = !s.isHead && Self.allowsBody(response.status)
+            if !hasBody { s.allSent = true }
             let ok = session?.submitResponse(stream: s.id, status: response.status, headers: headers.fields,
-                                             hasBody: !s.isHead && Self.allowsBody(response.status)) ?? false
+                                             hasBody: hasBody) ?? false
             if !ok { session?.resetStream(s.id, errorCode: NGHTTP2_INTERNAL_ERROR.rawValue) }
         }
     }
