@@ -74,12 +74,13 @@ public struct ConfigurationField: Sendable {
     func parse(text: String) throws(ConfigurationError) -> JSONValue {
         let bad = ConfigurationError.invalidValue(field: name, value: "'\(text)'", allowed: allowed)
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        // Numbers in text follow JSON's grammar (no "+5", "05" or "0x1p1"), like JSON documents.
         func number(_ s: String) throws(ConfigurationError) -> JSONValue {
-            guard let d = Double(s), d.isFinite else { throw bad }
+            guard let value = try? JSONParser.parse(s), let d = value.numberValue else { throw bad }
             return .number(d)
         }
         func integer(_ s: String) throws(ConfigurationError) -> JSONValue {
-            guard let i = Int64(s) else { throw bad }
+            guard case .integer(let i)? = try? JSONParser.parse(s) else { throw bad }
             return .integer(i)
         }
         let value: JSONValue

@@ -45,17 +45,22 @@ public struct CounterRandom: Sendable {
     }
 
     /// A uniform double in [lower, upper) at position `n` (`lower` when the range is empty).
+    /// `lower + (upper − lower)·u` can round up to `upper` (about once in 2⁵² draws); that case
+    /// is mapped to the largest double below `upper`, so the interval really is half-open.
     @inline(__always)
     public func uniform(_ n: UInt64, _ lower: Double, _ upper: Double) -> Double {
-        lower + (upper - lower) * unit(n)
+        let v = lower + (upper - lower) * unit(n)
+        return v < upper ? v : Swift.max(lower, upper.nextDown)
     }
 
     /// A uniform integer in `range` (inclusive) at position `n`. Uses the top bits as a
     /// fixed-point fraction; the bias is below 2⁻⁴⁰ for any range used here.
     @inline(__always)
     public func integer(_ n: UInt64, in range: ClosedRange<Int>) -> Int {
-        let span = UInt64(range.upperBound - range.lowerBound) + 1
-        return range.lowerBound + Int(bits(n).multipliedFullWidth(by: span).high)
+        // Wrapping arithmetic: the span of Int.min...Int.max is 2⁶⁴, which wraps to 0.
+        let span = UInt64(bitPattern: Int64(range.upperBound &- range.lowerBound)) &+ 1
+        guard span != 0 else { return Int(bitPattern: UInt(bits(n))) }
+        return range.lowerBound &+ Int(bits(n).multipliedFullWidth(by: span).high)
     }
 
     /// The SplitMix64 finalizer (Stafford's variant 13).
