@@ -48,7 +48,10 @@ public struct Configuration: Sendable {
     public var maxRequestBodyBytes: Int
 
     /// A connection with no request in progress and no bytes received for this long is closed
-    /// (HTTP/2: GOAWAY NO_ERROR first). Default 60 s.
+    /// (HTTP/2: GOAWAY NO_ERROR first). Also the stall limit: a connection whose unsent output
+    /// has not moved for this long, or an HTTP/2 client with open streams that has sent nothing
+    /// (not even WINDOW_UPDATE) for this long while nothing is being produced, is closed.
+    /// Default 60 s.
     public var idleTimeout: Duration
     /// Slow senders (slowloris): a request whose head (and body) has started to arrive must be
     /// complete within this time, and a new connection must send its first request head (or

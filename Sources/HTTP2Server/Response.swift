@@ -11,10 +11,12 @@ public struct Response: Sendable {
     public enum Body: Sendable {
         /// Bytes already in hand.
         case bytes([UInt8])
-        /// Produced on the worker pool; headers go out once it returns (so a thrown
-        /// `HTTPError` can still choose the status). Refused with 503 + Retry-After when the pool
-        /// or the connection's job quota is full.
-        case deferred(@Sendable () throws -> [UInt8])
+        /// Produced on the worker pool: `produce` runs there and calls `finish` exactly once,
+        /// on any thread and possibly later (after an asynchronous step such as a durable log
+        /// write, without holding the worker). Headers go out when it finishes, with the
+        /// `DeferredBody`'s headers added (so a failure with an `HTTPError` can still choose the
+        /// status). Refused with 503 + Retry-After when the pool or the connection's job quota is full.
+        case deferred(@Sendable (_ finish: @escaping @Sendable (Result<DeferredBody, any Error>) -> Void) -> Void)
         /// Pulled chunk by chunk on the worker pool, each chunk only when the connection has
         /// flow-control window and buffer room for more; `nil` ends the body.
         case stream(ResponseStream)
@@ -38,9 +40,12 @@ public struct Response: Sendable {
     public static func empty(status: Int = 204, headers: HTTPHeaders = [:]) -> Response {
         Response(status: status, headers: headers, body: .bytes([]))
     }
+    /// A deferred body computed by one synchronous call on the worker pool.
     public static func deferred(status: Int = 200, headers: HTTPHeaders = [:],
                                 _ produce: @escaping @Sendable () throws -> [UInt8]) -> Response {
-        Response(status: status, headers: headers, body: .deferred(produce))
+        Response(status: status, headers: headers, body: .deferred { finish in
+            finish(Result { DeferredBody(bytes: try produce()) })
+        })
     }
     public static func stream(status: Int = 200, headers: HTTPHeaders = [:],
                               _ next: @escaping @Sendable (StreamContext) throws -> [UInt8]?) -> Response {
@@ -52,6 +57,17 @@ public struct Response: Sendable {
         var r = self
         r.onCompletion = callback
         return r
+    }
+}
+
+/// What a deferred body finishes with: the bytes and any headers known only once they exist
+/// (timings, digests).
+public struct DeferredBody: Sendable {
+    public var headers: HTTPHeaders
+    public var bytes: [UInt8]
+    public init(headers: HTTPHeaders = [:], bytes: [UInt8]) {
+        self.headers = headers
+        self.bytes = bytes
     }
 }
 

@@ -194,6 +194,21 @@ import Testing
         pair.close()
     }
 
+    @Test func stalledClientIsClosedAfterIdleTimeout() {
+        let clock = ManualClock()
+        var config = Configuration()
+        config.idleTimeout = .seconds(30)
+        let client = H2TestClient(initialWindow: 65535, connectionWindow: 65535, autoWindowUpdate: false)
+        let pair = InMemoryH2Pair(router: Self.router(), configuration: config, client: client, clock: clock)
+        let id = client.request("/big/1000000")
+        pair.pump(timeout: 0.2) { false }
+        #expect(client.streams[id]?.closed == false)   // blocked on flow control
+        clock.advance(seconds: 31)
+        pair.queue.sync { pair.server.tick(now: clock.nowNanoseconds()) }
+        #expect(pair.pump { pair.serverFinished })
+        pair.close()
+    }
+
     @Test func finiteStreamCompletes() {
         let events = LockedValue<[String]>([])
         let pair = InMemoryH2Pair(router: Self.router(events: events), client: H2TestClient(initialWindow: 32 * 1024))

@@ -97,6 +97,7 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
         for _ in 0..<4 {
             let n = read(fd, readBuffer.baseAddress, readBuffer.count)
             if n > 0 {
+                lastIO = context.clock.nowNanoseconds()
                 let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[0..<n])
                 if !ingest(bytes) { return }
                 if n < readBuffer.count { break }
@@ -121,8 +122,18 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
         flush()
     }
 
+    /// Last time a read or a send moved bytes (server clock).
+    private var lastIO: UInt64 = 0
+
     private func onTimer() {
         guard !closing else { return }
+        let now = context.clock.nowNanoseconds()
+        if lastIO == 0 { lastIO = now }
+        if !output.isEmpty && now &- lastIO > context.configuration.idleTimeout.nanoseconds {
+            context.logger.log(.warning, "client \(remoteAddress) stopped reading: \(output.readableBytes) bytes unsent for \(context.configuration.idleTimeout); closing")
+            closeNow()
+            return
+        }
         if let handler {
             handler.tick(now: context.clock.nowNanoseconds())
         } else {
@@ -223,6 +234,7 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
             let n = output.send(to: fd)
             if n > 0 {
                 output.consume(n)
+                lastIO = context.clock.nowNanoseconds()
                 continue
             }
             let e = errno

@@ -82,3 +82,21 @@ func submitJob<T: Sendable>(pool: WorkerPool, queue: DispatchQueue, force: Bool 
         queue.async { completion(result) }
     }
 }
+
+/// Runs a deferred body's producer on `pool`; its `finish` hops to `queue` (once: later calls
+/// are ignored) and calls `completion` there.
+func submitDeferred(pool: WorkerPool, queue: DispatchQueue,
+                    _ produce: @escaping @Sendable (@escaping @Sendable (Result<DeferredBody, any Error>) -> Void) -> Void,
+                    completion: @escaping @Sendable (Result<DeferredBody, any Error>) -> Void) -> Bool {
+    pool.submit {
+        let finished = LockedValue(false)
+        produce { result in
+            let first = finished.withLock { done -> Bool in
+                defer { done = true }
+                return !done
+            }
+            guard first else { return }
+            queue.async { completion(result) }
+        }
+    }
+}

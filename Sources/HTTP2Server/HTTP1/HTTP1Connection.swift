@@ -201,7 +201,7 @@ final class HTTP1Connection: ProtocolHandler, @unchecked Sendable {
         case let .bytes(b):
             setBody(status: response.status, headers: response.headers, body: b)
         case let .deferred(produce):
-            guard jobs.available, submitJob(pool: context.pool, queue: queue, produce, completion: { [self] result in
+            guard jobs.available, submitDeferred(pool: context.pool, queue: queue, produce, completion: { [self] result in
                 self.deferredFinished(result, headers: response.headers)
             }) else {
                 context.logger.log(.warning, "worker pool or per-connection job quota full; 503 to \(remoteAddress)")
@@ -239,12 +239,14 @@ final class HTTP1Connection: ProtocolHandler, @unchecked Sendable {
         phase = .sending
     }
 
-    private func deferredFinished(_ result: Result<[UInt8], any Error>, headers: HTTPHeaders) {
+    private func deferredFinished(_ result: Result<DeferredBody, any Error>, headers: HTTPHeaders) {
         jobs.inFlight -= 1
         guard !closed, phase == .waitingForBody else { return }
         switch result {
-        case let .success(b):
-            setBody(status: status, headers: headers, body: b)
+        case let .success(body):
+            var headers = headers
+            for (name, value) in body.headers { headers.add(name: name, value: value) }
+            setBody(status: status, headers: headers, body: body.bytes)
         case let .failure(e as HTTPError):
             status = e.status
             setBody(status: e.status, headers: e.headers, body: e.body)

@@ -83,9 +83,17 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
             session.terminate(errorCode: NGHTTP2_ENHANCE_YOUR_CALM.rawValue)
             return
         }
-        if streams.isEmpty && !shuttingDown && now &- lastActivity > config.idleTimeout.nanoseconds {
-            context.logger.log(.info, "HTTP/2 connection \(remoteAddress) idle for \(config.idleTimeout); GOAWAY")
-            beginShutdown()
+        guard now &- lastActivity > config.idleTimeout.nanoseconds else { return }
+        if streams.isEmpty {
+            if !shuttingDown {
+                context.logger.log(.info, "HTTP/2 connection \(remoteAddress) idle for \(config.idleTimeout); GOAWAY")
+                beginShutdown()
+            }
+        } else if jobs.inFlight == 0 {
+            // Streams open, nothing being produced, and not a frame from the client (not even a
+            // WINDOW_UPDATE) for idleTimeout: a client that stopped reading. Free what it holds.
+            context.logger.log(.warning, "HTTP/2 client \(remoteAddress) stalled with \(streams.count) open stream(s) for \(config.idleTimeout); closing")
+            session.terminate(errorCode: NGHTTP2_CANCEL.rawValue)
         }
     }
 
@@ -254,7 +262,7 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
         case let .bytes(bytes):
             submit(s, status: response.status, headers: response.headers, body: bytes)
         case let .deferred(produce):
-            guard jobs.available, submitJob(pool: context.pool, queue: queue, produce, completion: { [self, id = s.id] result in
+            guard jobs.available, submitDeferred(pool: context.pool, queue: queue, produce, completion: { [self, id = s.id] result in
                 self.deferredFinished(id, result)
             }) else {
                 context.logger.log(.warning, "worker pool or per-connection job quota full; 503 to \(remoteAddress)")
@@ -281,13 +289,14 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
 
     private var pendingHeaders: [Int32: HTTPHeaders] = [:]
 
-    private func deferredFinished(_ id: Int32, _ result: Result<[UInt8], any Error>) {
+    private func deferredFinished(_ id: Int32, _ result: Result<DeferredBody, any Error>) {
         jobs.inFlight -= 1
-        let headers = pendingHeaders.removeValue(forKey: id) ?? [:]
+        var headers = pendingHeaders.removeValue(forKey: id) ?? [:]
         guard !closed, let s = streams[id] else { return }   // reset or connection gone: drop
         switch result {
-        case let .success(bytes):
-            submit(s, status: s.status, headers: headers, body: bytes)
+        case let .success(body):
+            for (name, value) in body.headers { headers.add(name: name, value: value) }
+            submit(s, status: s.status, headers: headers, body: body.bytes)
         case let .failure(error as HTTPError):
             s.status = error.status
             submit(s, status: error.status, headers: error.headers, body: error.body)

@@ -87,7 +87,8 @@ def test_request_body_limit(demo_factory):
         assert c.post(demo.url("/echo"), content=b"x" * 500).content == b"x" * 500
 
 
-def test_client_that_stops_reading_keeps_memory_bounded(demo: DemoServer):
+def test_client_that_stops_reading_keeps_memory_bounded(demo_factory):
+    demo = demo_factory("--idle-timeout", "8")
     baseline = demo.rss_kib()
     socks = []
     try:
@@ -110,6 +111,7 @@ def test_client_that_stops_reading_keeps_memory_bounded(demo: DemoServer):
             s.sendall(conn.data_to_send())
             socks.append(s)
         time.sleep(3)
+        fds_with_clients = demo.fd_count()
         grown = demo.rss_kib() - baseline
         time.sleep(2)
         grown2 = demo.rss_kib() - baseline
@@ -117,6 +119,8 @@ def test_client_that_stops_reading_keeps_memory_bounded(demo: DemoServer):
         # a few MiB. Unbounded production would be hundreds of MiB by now.
         assert grown2 < 64 * 1024, f"RSS grew {grown} KiB then {grown2} KiB"
         assert grown2 - grown < 16 * 1024, f"RSS still growing: {grown} → {grown2} KiB"
+        # After the idle timeout (8 s) without progress, the stalled connections are closed.
+        assert wait_until(lambda: demo.fd_count() < fds_with_clients - 4, 12), "stalled connections not closed"
     finally:
         for s in socks:
             s.close()
