@@ -32,7 +32,7 @@ public struct Router: Sendable {
     public mutating func put(_ pattern: String, _ handler: @escaping Handler) { add("PUT", pattern, handler) }
     public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { add("DELETE", pattern, handler) }
 
-    public enum Match: @unchecked Sendable {
+    public enum Match: Sendable {
         case found(Handler, parameters: [String: String])
         case methodNotAllowed(allow: [String])
         case notFound

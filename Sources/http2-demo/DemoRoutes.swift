@@ -47,28 +47,46 @@ enum DemoRoutes {
     }
 }
 
-/// @unchecked Sendable: `value` only changes under `lock`.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
-    func next() -> Int {
-        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
-        value += 1
-        return value - 1
+/// A heap-allocated pthread mutex (never moved, unlike a stored `pthread_mutex_t`).
+///
+/// @unchecked Sendable: the pointer is immutable and pthread mutexes are made for sharing.
+final class Mutex: @unchecked Sendable {
+    private let m: UnsafeMutablePointer<pthread_mutex_t>
+    init() {
+        m = .allocate(capacity: 1)
+        m.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(m, nil)
+    }
+    deinit { pthread_mutex_destroy(m); m.deallocate() }
+    func locked<R>(_ body: () -> R) -> R {
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
+        return body()
     }
 }
 
-/// @unchecked Sendable: `bodies` is only read or written under `lock`.
+/// @unchecked Sendable: `value` only changes inside `lock.locked`.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = Mutex()
+    func next() -> Int {
+        lock.locked {
+            value += 1
+            return value - 1
+        }
+    }
+}
+
+/// @unchecked Sendable: `bodies` is only read or written inside `lock.locked`.
 final class BodyCache: @unchecked Sendable {
     private var bodies: [Int: [UInt8]] = [:]
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
+    private let lock = Mutex()
     func body(_ n: Int) -> [UInt8] {
-        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
-        if let b = bodies[n] { return b }
-        let b = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ ($0 >> 8)) }
-        if bodies.count < 64 { bodies[n] = b }
-        return b
+        lock.locked {
+            if let b = bodies[n] { return b }
+            let b = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ ($0 >> 8)) }
+            if bodies.count < 64 { bodies[n] = b }
+            return b
+        }
     }
 }
