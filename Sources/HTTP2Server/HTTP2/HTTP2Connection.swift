@@ -144,7 +144,7 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
         case ":path": s.path = value
         case ":authority": s.authority = value
         case ":scheme", ":protocol": break
-        default: s.headers.add(name: name, value: value)
+        default: s.headers.addLowercased(name: name, value: value)   // nghttp2 rejects uppercase names
         }
     }
 
@@ -372,10 +372,12 @@ final class HTTP2Connection: ProtocolHandler, NGHTTP2SessionDelegate, @unchecked
 
     static func allowsBody(_ status: Int) -> Bool { !(100..<200).contains(status) && status != 204 && status != 304 }
 
+    private static let connectionHeaders: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length"]
+
+    /// HTTP/2 forbids connection-specific fields; content-length is set by the server.
     static func stripConnectionHeaders(_ h: inout HTTPHeaders) {
-        for n in ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length"] {
-            h.remove(name: n)
-        }
+        h.remove(names: connectionHeaders)
     }
 
     static func bytes(of r: Response) -> [UInt8] {
