@@ -38,6 +38,7 @@ public final class HTTPServer: @unchecked Sendable {
         var connections: [ObjectIdentifier: Connection] = [:]
         var signalSources: [any DispatchSourceSignal] = []
         var refusedSinceLog = 0
+        var lastRefusalLog: UInt64 = 0
     }
     private let state = LockedValue(State())
 
@@ -147,19 +148,31 @@ public final class HTTPServer: @unchecked Sendable {
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let remote = Self.describe(addr)
-            let conn = Connection(fd: client, remoteAddress: remote, context: context, server: self, tlsContext: tlsContext)
-            let admitted: Bool = state.withLock { s in
+            let now = context.clock.nowNanoseconds()
+            let (admitted, refusedToLog): (Bool, Int) = state.withLock { s in
                 guard s.connections.count < configuration.maxConnections else {
                     s.refusedSinceLog += 1
-                    return false
+                    // At most one log line per second, however many are refused.
+                    guard now &- s.lastRefusalLog >= 1_000_000_000 else { return (false, 0) }
+                    s.lastRefusalLog = now
+                    defer { s.refusedSinceLog = 0 }
+                    return (false, s.refusedSinceLog)
                 }
-                s.connections[ObjectIdentifier(conn)] = conn
-                return true
+                return (true, 0)
             }
             if admitted {
-                conn.start()
+                // Only this serial accept queue adds connections, so the count checked above holds.
+                let conn = Connection(fd: client, remoteAddress: remote, context: context, server: self, tlsContext: tlsContext)
+                let added: Bool = state.withLock { s in
+                    guard s.phase == .running else { return false }   // shutdown began meanwhile
+                    s.connections[ObjectIdentifier(conn)] = conn
+                    return true
+                }
+                if added { conn.start() } else { Glibc.close(client) }
             } else {
-                context.logger.log(.warning, "connection limit \(configuration.maxConnections) reached; refusing \(remote)")
+                if refusedToLog > 0 {
+                    context.logger.log(.warning, "connection limit \(configuration.maxConnections) reached; refused \(refusedToLog) connection(s), latest \(remote)")
+                }
                 Glibc.close(client)
             }
         }
