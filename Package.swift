@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SyntheticVideo", targets: ["SyntheticVideo"]),
         .library(name: "TensorCodec", targets: ["TensorCodec"]),
         .library(name: "HTTP2Server", targets: ["HTTP2Server"]),
+        .library(name: "Provenance", targets: ["Provenance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,12 +35,13 @@ let package = Package(
         .target(name: "SyntheticVideo", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TensorCodec", dependencies: ["CZstd", "CPNG"]),
         .target(name: "HTTP2Server", dependencies: ["CNghttp2", "COpenSSL"]),
+        .target(name: "Provenance", dependencies: ["CSQLite3"]),
 
         // MARK: Executable
         // A tiny server over HTTP2Server for its end-to-end tests and benchmark (not shipped).
         .executableTarget(name: "http2-demo", dependencies: ["HTTP2Server"]),
         .executableTarget(name: "synthclips", dependencies: [
-            "SyntheticVideo", "TensorCodec",
+            "SyntheticVideo", "TensorCodec", "Provenance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -48,6 +50,7 @@ let package = Package(
                     resources: [.copy("Goldens")]),
         .testTarget(name: "TensorCodecTests", dependencies: ["TensorCodec"]),
         .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "CNghttp2"]),
+        .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
     ],
     swiftLanguageModes: [.v6]
 )
