@@ -12,9 +12,12 @@ let package = Package(
         .library(name: "TensorCodec", targets: ["TensorCodec"]),
         .library(name: "HTTP2Server", targets: ["HTTP2Server"]),
         .library(name: "Provenance", targets: ["Provenance"]),
+        .library(name: "SynthClipsService", targets: ["SynthClipsService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries (module map + shim.h each, nothing else)
@@ -36,12 +39,17 @@ let package = Package(
         .target(name: "TensorCodec", dependencies: ["CZstd", "CPNG"]),
         .target(name: "HTTP2Server", dependencies: ["CNghttp2", "COpenSSL"]),
         .target(name: "Provenance", dependencies: ["CSQLite3"]),
+        .target(name: "SynthClipsService", dependencies: [
+            "SyntheticVideo", "TensorCodec", "HTTP2Server", "Provenance",
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], resources: [.copy("Resources/openapi.yaml")]),
 
         // MARK: Executable
         // A tiny server over HTTP2Server for its end-to-end tests and benchmark (not shipped).
         .executableTarget(name: "http2-demo", dependencies: ["HTTP2Server"]),
         .executableTarget(name: "synthclips", dependencies: [
-            "SyntheticVideo", "TensorCodec", "Provenance",
+            "SyntheticVideo", "TensorCodec", "Provenance", "SynthClipsService", "HTTP2Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
