@@ -5,13 +5,10 @@ BIN    := .build/release/synthclips
 
 .PHONY: run test build-debug build-release test-swift test-e2e check-http2 bench
 
-## run: build the release binary, list the stages, render a sample clip (safetensors.zst + PNGs
-## under out/), and benchmark every shape stage for a few seconds.
+## run: build the release binary and start the service on 127.0.0.1:8080 with the embedded
+## default store (synthclips.sqlite in this directory). Ctrl-C stops it.
 run: build-release
-	$(BIN) stages
-	$(BIN) render accelerating-shapes --seed 1 --out out/accelerating-shapes-seed1.safetensors.zst --png out/accelerating-shapes-seed1
-	@echo "wrote out/accelerating-shapes-seed1.safetensors.zst and 16 PNG frames in out/accelerating-shapes-seed1/"
-	$(BIN) bench --seconds 2
+	$(BIN) serve
 
 ## test: every test: Swift unit and in-memory tests (debug), end-to-end tests against the release
 ## binary and the HTTP/2 demo server, the HTTP/1.1 parser fuzz run and the ThreadSanitizer suite.
