@@ -250,3 +250,19 @@ def test_shutdown_deadline_closes_stuck_connections(demo_factory):
     assert demo.proc.wait(10) == 0
     assert time.monotonic() - start < 4
     s.close()
+
+
+def test_tls_port_rejects_plaintext_and_slow_handshakes(demo_factory, tls_files):
+    cert, key = tls_files
+    demo = demo_factory("--tls-cert", cert, "--tls-key", key, "--slow-timeout", "1")
+    with connect(demo) as s:   # plaintext HTTP to a TLS port: handshake fails, connection closes
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        read_until_closed(s, timeout=5)
+    with connect(demo) as s:   # half a ClientHello, then silence: dropped after the slow-sender timeout
+        s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
+        start = time.monotonic()
+        read_until_closed(s, timeout=6)
+        assert time.monotonic() - start < 4
+    r = subprocess.run(["curl", "-sS", "--max-time", "10", "--cacert", cert, demo.url("/healthz", "https")],
+                       capture_output=True, timeout=20)
+    assert r.stdout == b"ok"
