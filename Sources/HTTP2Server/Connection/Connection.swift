@@ -72,17 +72,14 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
                 plainOut = ByteBuffer(capacity: context.configuration.writeBufferSoftLimit + 64 * 1024)
             }
             let r = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            let w = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
             let t = DispatchSource.makeTimerSource(queue: queue)
             r.setEventHandler { @Sendable [self] in onReadable() }
             r.setCancelHandler { @Sendable [self] in teardown() }
-            w.setEventHandler { @Sendable [self] in onWritable() }
             let interval = context.configuration.timerInterval.nanoseconds
             t.schedule(deadline: .now() + .nanoseconds(Int(interval)), repeating: .nanoseconds(Int(interval)),
                        leeway: .nanoseconds(Int(interval / 4)))
             t.setEventHandler { @Sendable [self] in onTimer() }
             readSource = r
-            writeSource = w
             timer = t
             r.activate()
             t.activate()
@@ -278,6 +275,14 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
     }
 
     private func armWrite(_ on: Bool) {
+        if on && writeSource == nil {
+            // Created on the first EAGAIN only: a registered write source, even suspended,
+            // makes Dispatch re-arm two epoll filters per read event.
+            let w = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            w.setEventHandler { @Sendable [self] in onWritable() }
+            writeSource = w
+            writeSuspended = true
+        }
         guard let w = writeSource else { return }
         if on && writeSuspended { writeSuspended = false; w.resume() }
         else if !on && !writeSuspended { writeSuspended = true; w.suspend() }
