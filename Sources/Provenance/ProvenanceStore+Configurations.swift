@@ -5,7 +5,8 @@ extension ProvenanceStore {
     /// writer) instead of a slot in the writer's queue. Fails with `.unwritable` while the
     /// store is unwritable.
     public func registerConfiguration(hash: String, canonical: String) throws(ProvenanceError) {
-        guard isWritable else { throw .unwritable("\(path) is not writable") }
+        // The writer's full probe (file moved, read-only, full disk), not just the last state.
+        if case .failure(let error) = checkWritable() { throw error }
         let db = try SQLiteConnection(path: path, mode: .readWrite(create: false),
                                       busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
         try db.execute("PRAGMA synchronous=FULL")
