@@ -1,0 +1,116 @@
+/// Decodes an encoded image (PNG, JPEG) into RGB. SyntheticVideo has no codec of its own; the
+/// service injects one (TensorCodec: PNG through libpng, JPEG through libjpeg-turbo).
+public protocol ImageDecoder: Sendable {
+    /// The image as RGB (grey and palette images expanded, alpha dropped); throws when the bytes
+    /// are not a valid image.
+    func decodeRGB(_ bytes: [UInt8]) throws -> Texture
+}
+
+/// A directory of images as a texture pool (stage 8, image backgrounds, mixed pools).
+///
+/// Listing: every regular file below `directory` (any depth) whose name ends in `.png`, `.jpg` or
+/// `.jpeg` (any case), ordered by the bytes of its UTF-8 relative path. Opening reads and decodes
+/// every file once: an unreadable or undecodable file is skipped and reported in `skipped` (and in
+/// the manifest); the others become ids 0, 1, … in order.
+///
+/// Manifest: canonical JSON with each file's (relative path, byte size, SHA-256 of its content)
+/// and the skipped files with their reasons; `manifestHash` is its SHA-256 and is part of the
+/// pool's `identity`, so a configuration names exactly the images its clips were cut from. A file
+/// whose content changes after opening is an error when it is loaded, never other pixels.
+///
+/// Grid: `texture(id)` returns the image nearest-resized to `size × size` (default 256, the
+/// canvas). The renderer emulates the reference's 512×512 nearest resize (GENERATORS.md §4 step
+/// 1) as a virtual grid whose pixel (p, q) is texel (⌊p/2⌋, ⌊q/2⌋) (§12.3): that is exact for
+/// 256×256 sources; for other sizes it can pick a neighbouring source pixel where
+/// ⌊⌊p/2⌋·W/256⌋ ≠ ⌊p·W/512⌋. `size: 512` gives the reference's own grid (4× the memory).
+public struct ImageDirectoryPool: TexturePool {
+    public struct Entry: Sendable, Hashable {
+        public let relativePath: String
+        public let byteCount: Int
+        public let sha256: String
+    }
+
+    public struct Skipped: Sendable, Hashable {
+        public let relativePath: String
+        public let reason: String
+    }
+
+    public let directory: String
+    public let size: Int
+    public let entries: [Entry]
+    public let skipped: [Skipped]
+    public let manifest: JSONValue
+    public let manifestHash: String
+    private let decoder: any ImageDecoder
+
+    public static func isImageName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg")
+    }
+
+    public init(directory: String, decoder: any ImageDecoder, size: Int = 256) throws(TextureError) {
+        guard size >= 1 && size <= 4096 else {
+            throw .invalidParameter(name: "size", reason: "must be in 1...4096, got \(size)")
+        }
+        self.directory = directory
+        self.size = size
+        self.decoder = decoder
+        var entries = [Entry]()
+        var skipped = [Skipped]()
+        for relative in try TextureFiles.regularFiles(below: directory) where Self.isImageName(relative) {
+            let bytes: [UInt8]
+            do throws(TextureError) { bytes = try TextureFiles.read(TextureFiles.join(directory, relative)) } catch {
+                skipped.append(Skipped(relativePath: relative, reason: "unreadable: \(error)"))
+                continue
+            }
+            do {
+                let image = try decoder.decodeRGB(bytes)
+                guard image.width > 0 && image.height > 0 else { throw TextureError.corrupt(path: relative, reason: "empty") }
+            } catch {
+                skipped.append(Skipped(relativePath: relative, reason: "corrupt: \(error)"))
+                continue
+            }
+            entries.append(Entry(relativePath: relative, byteCount: bytes.count, sha256: sha256Hex(bytes)))
+        }
+        guard !entries.isEmpty else {
+            throw .emptyPool(reason: "no decodable PNG or JPEG file below \(directory)"
+                + (skipped.isEmpty ? "" : " (\(skipped.count) skipped)"))
+        }
+        self.entries = entries
+        self.skipped = skipped
+        manifest = .object([
+            "files": .array(entries.map {
+                .object(["path": .string($0.relativePath), "size": .integer(Int64($0.byteCount)),
+                         "sha256": .string($0.sha256)])
+            }),
+            "skipped": .array(skipped.map {
+                .object(["path": .string($0.relativePath), "reason": .string($0.reason)])
+            }),
+        ])
+        manifestHash = sha256Hex(Array(manifest.canonicalText.utf8))
+    }
+
+    public var count: Int { entries.count }
+
+    public var identity: String {
+        JSONValue.object([
+            "kind": .string("images"), "count": .integer(Int64(count)), "size": .integer(Int64(size)),
+            "manifest": .string(manifestHash),
+        ]).canonicalText
+    }
+
+    public func texture(_ id: Int) throws(TextureError) -> Texture {
+        try checkID(id)
+        let entry = entries[id]
+        let path = TextureFiles.join(directory, entry.relativePath)
+        let bytes = try TextureFiles.read(path)
+        guard bytes.count == entry.byteCount, sha256Hex(bytes) == entry.sha256 else {
+            throw .manifestMismatch(path: path)
+        }
+        let image: Texture
+        do { image = try decoder.decodeRGB(bytes) } catch {
+            throw .corrupt(path: path, reason: "\(error)")
+        }
+        return image.nearestResized(width: size, height: size)
+    }
+}

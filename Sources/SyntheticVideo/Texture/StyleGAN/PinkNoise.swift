@@ -1,0 +1,160 @@
+/// The pink-noise map of the StyleGAN-Oriented generator (GENERATORS.md §8.4), one per image,
+/// `2·resolution` pixels square (512 for 256-pixel textures), zero mean, unit global std.
+///
+/// Spectrum on a (2r+1)² grid with coordinates linspace(−1, 1): magnitude 2·ρ^(−α) (ρ = radius,
+/// 10⁻⁵ at the centre, the centre's magnitude 0), phase φ − φ(reflected) with φ ~ U[0, 2π) per
+/// cell (Hermitian, so the inverse transform is real), inverse-shifted and inverse-transformed;
+/// the real part cropped to 2r × 2r, mean subtracted, multiplied by an envelope (4×4 Laplace(0, 1)
+/// samples upsampled with PIL's Lanczos filter), divided by the global (population) std.
+///
+/// Cost: the inverse transform of a Hermitian spectrum needs only the rows 0…r (the others are
+/// their conjugates) and the real columns in pairs (one complex transform yields two real
+/// columns) — half of a full complex 2-D transform, with identical mathematics.
+enum PinkNoise {
+    static func map(resolution: Int, random: inout TextureRandom) -> [Double] {
+        let n = 2 * resolution          // output side
+        let g = n + 1                   // odd grid side
+        let c = resolution              // centre index
+        let alpha = random.uniform(0.5, 1.5)
+        // Magnitude (symmetric in the point reflection, so "symmetrising" doubles it exactly).
+        let step = 2 / Double(g - 1)
+        var magnitude = [Double](repeating: 0, count: g * g)
+        for j in 0..<g {
+            let y = -1 + Double(j) * step
+            for i in 0..<g {
+                let x = -1 + Double(i) * step
+                var rho = (x * x + y * y).squareRoot()
+                if rho == 0 { rho = 1e-5 }
+                magnitude[j * g + i] = 2 * DeterministicMath.pow(rho, -alpha)
+            }
+        }
+        magnitude[c * g + c] = 0
+        var phase = [Double](repeating: 0, count: g * g)
+        for k in 0..<(g * g) { phase[k] = random.uniform(0, 2 * Double.pi) }
+        // Spectrum in standard FFT order: S[k, l] = centred[(k + c) mod g, (l + c) mod g].
+        var re = [Double](repeating: 0, count: g * g), im = re
+        for k in 0..<g {
+            let sj = (k + c) % g, rj = g - 1 - sj
+            for l in 0..<g {
+                let si = (l + c) % g, ri = g - 1 - si
+                let a = phase[sj * g + si] - phase[rj * g + ri]
+                let (s, co) = DeterministicMath.sincos(a)
+                let m = magnitude[sj * g + si]
+                re[k * g + l] = m * co
+                im[k * g + l] = m * s
+            }
+        }
+        let plan = FFTPlan(size: g)
+        var out = [Double](repeating: 0, count: n * n)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * g + plan.scratchCount)
+        defer { scratch.deallocate() }
+        let tr = scratch, ti = scratch + g, cr = scratch + 2 * g, ci = scratch + 3 * g, work = scratch + 4 * g
+        re.withUnsafeMutableBufferPointer { rb in
+            im.withUnsafeMutableBufferPointer { ib in
+                let r = rb.baseAddress!, i = ib.baseAddress!
+                // Rows 0…g/2 along l; rows k > g/2 are the conjugates of rows g − k.
+                for k in 0...(g / 2) {
+                    plan.transform(inRe: r + k * g, inIm: i + k * g, stride: 1, outRe: tr, outIm: ti,
+                                   inverse: true, scratch: work)
+                    (r + k * g).update(from: tr, count: g)
+                    (i + k * g).update(from: ti, count: g)
+                }
+                for k in (g / 2 + 1)..<g {
+                    for l in 0..<g {
+                        r[k * g + l] = r[(g - k) * g + l]
+                        i[k * g + l] = -i[(g - k) * g + l]
+                    }
+                }
+                // Columns 0..<n in pairs: (col a) + i·(col b) → x[·, a] + i·x[·, b].
+                let scale = 1 / Double(g * g)
+                for a in stride(from: 0, to: n, by: 2) {
+                    let b = a + 1
+                    for k in 0..<g {
+                        cr[k] = r[k * g + a] - i[k * g + b]
+                        ci[k] = i[k * g + a] + r[k * g + b]
+                    }
+                    plan.transform(inRe: cr, inIm: ci, stride: 1, outRe: tr, outIm: ti, inverse: true, scratch: work)
+                    for m in 0..<n {
+                        out[m * n + a] = tr[m] * scale
+                        out[m * n + b] = ti[m] * scale
+                    }
+                }
+            }
+        }
+        var mean = 0.0
+        for v in out { mean += v }
+        mean /= Double(n * n)
+        let envelope = lanczosEnvelope(size: n, random: &random)
+        var sumSquares = 0.0, sum = 0.0
+        for k in 0..<(n * n) {
+            let v = (out[k] - mean) * envelope[k]
+            out[k] = v
+            sum += v
+        }
+        let m2 = sum / Double(n * n)
+        for v in out { sumSquares += (v - m2) * (v - m2) }
+        let std = (sumSquares / Double(n * n)).squareRoot()
+        let inverseStd = std > 0 ? 1 / std : 0
+        for k in 0..<(n * n) { out[k] *= inverseStd }
+        return out
+    }
+
+    /// 4×4 Laplace(0, 1) samples resized to size × size with PIL's Lanczos (a = 3) resampling
+    /// (separable, in Double; PIL keeps the intermediate in float32, a difference far below
+    /// anything that matters for a noise envelope).
+    static func lanczosEnvelope(size: Int, random: inout TextureRandom) -> [Double] {
+        var samples = [Double](repeating: 0, count: 16)
+        for k in 0..<16 { samples[k] = random.laplace() }
+        let weights = lanczosWeights(from: 4, to: size)
+        var horizontal = [Double](repeating: 0, count: 4 * size)   // 4 rows × size
+        for y in 0..<4 {
+            for x in 0..<size {
+                var v = 0.0
+                for t in 0..<4 { v += weights[x * 4 + t] * samples[y * 4 + t] }
+                horizontal[y * size + x] = v
+            }
+        }
+        var out = [Double](repeating: 0, count: size * size)
+        for y in 0..<size {
+            for x in 0..<size {
+                var v = 0.0
+                for t in 0..<4 { v += weights[y * 4 + t] * horizontal[t * size + x] }
+                out[y * size + x] = v
+            }
+        }
+        return out
+    }
+
+    /// PIL's resampling weights (ImagingResample precompute_coeffs) for upscaling `input` → `output`
+    /// samples with the Lanczos filter: weights[out·input + k] for source sample k (normalised).
+    static func lanczosWeights(from input: Int, to output: Int) -> [Double] {
+        let scale = Double(input) / Double(output)
+        let filterScale = Swift.max(scale, 1)
+        let support = 3 * filterScale
+        var weights = [Double](repeating: 0, count: output * input)
+        for x in 0..<output {
+            let centre = (Double(x) + 0.5) * scale
+            let lower = Swift.max(Int(centre - support + 0.5), 0)
+            let upper = Swift.min(Int(centre + support + 0.5), input)
+            var total = 0.0
+            for k in lower..<upper {
+                let w = lanczos((Double(k) - centre + 0.5) / filterScale)
+                weights[x * input + k] = w
+                total += w
+            }
+            if total != 0 { for k in lower..<upper { weights[x * input + k] /= total } }
+        }
+        return weights
+    }
+
+    private static func lanczos(_ x: Double) -> Double {
+        guard x >= -3 && x < 3 else { return 0 }
+        return sinc(x) * sinc(x / 3)
+    }
+
+    private static func sinc(_ x: Double) -> Double {
+        if x == 0 { return 1 }
+        let px = Double.pi * x
+        return DeterministicMath.sin(px) / px
+    }
+}

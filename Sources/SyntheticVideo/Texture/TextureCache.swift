@@ -1,0 +1,108 @@
+import Dispatch
+import Synchronization
+
+/// A byte-bounded least-recently-used cache in front of a pool. Thread-safe; concurrent requests
+/// for the same id compute it once (the others wait for that result). It serves exactly the
+/// pool's bytes, so a cold cache, a warm cache and no cache give identical clips.
+///
+/// Memory: a cached 256×256 texture costs its 196 608 pixel bytes (what `bytes` counts and the
+/// limit bounds) plus about 100 bytes of bookkeeping (array header, dictionary slot, entry).
+/// Eviction scans for the oldest entry (O(entries)); with ≤ 10⁵ entries that is well under the
+/// cost of generating one texture.
+public final class TextureCache: TexturePool, Sendable {
+    public let pool: any TexturePool
+    /// Upper bound of `bytes` (pixel bytes held). A texture larger than the whole bound is served
+    /// but not kept.
+    public let byteLimit: Int
+
+    private struct Entry {
+        var texture: Texture
+        var lastUse: UInt64
+    }
+
+    /// One computation in flight; waiters block on `done` until the result is published.
+    private final class Pending: Sendable {
+        let done = DispatchGroup()
+        let result = Mutex<Result<Texture, TextureError>?>(nil)
+        init() { done.enter() }
+    }
+
+    private struct State {
+        var entries: [Int: Entry] = [:]
+        var pending: [Int: Pending] = [:]
+        var clock: UInt64 = 0
+        var bytes = 0
+        var hits = 0
+        var misses = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init(pool: any TexturePool, byteLimit: Int) {
+        precondition(byteLimit >= 0, "byte limit must not be negative")
+        self.pool = pool
+        self.byteLimit = byteLimit
+    }
+
+    public var count: Int { pool.count }
+    public var identity: String { pool.identity }
+
+    /// Requests answered from memory (including those that waited for another thread's computation).
+    public var hits: Int { state.withLock { $0.hits } }
+    /// Requests that computed the texture.
+    public var misses: Int { state.withLock { $0.misses } }
+    /// Pixel bytes held now.
+    public var bytes: Int { state.withLock { $0.bytes } }
+    /// Textures held now.
+    public var entryCount: Int { state.withLock { $0.entries.count } }
+
+    public func texture(_ id: Int) throws(TextureError) -> Texture {
+        try checkID(id)
+        enum Step { case hit(Texture), wait(Pending), compute(Pending) }
+        let step: Step = state.withLock { s in
+            s.clock &+= 1
+            if var entry = s.entries[id] {
+                entry.lastUse = s.clock
+                s.entries[id] = entry
+                s.hits += 1
+                return .hit(entry.texture)
+            }
+            if let pending = s.pending[id] {
+                s.hits += 1
+                return .wait(pending)
+            }
+            let pending = Pending()
+            s.pending[id] = pending
+            s.misses += 1
+            return .compute(pending)
+        }
+        switch step {
+        case .hit(let texture):
+            return texture
+        case .wait(let pending):
+            pending.done.wait()
+            // The computing thread publishes before leaving the group, so the result is set.
+            return try pending.result.withLock { $0! }.get()
+        case .compute(let pending):
+            let result: Result<Texture, TextureError>
+            do throws(TextureError) { result = .success(try pool.texture(id)) } catch { result = .failure(error) }
+            state.withLock { s in
+                s.pending[id] = nil
+                if case .success(let texture) = result, texture.byteCount <= byteLimit {
+                    while s.bytes + texture.byteCount > byteLimit, let oldest = s.entries.min(by: {
+                        $0.value.lastUse < $1.value.lastUse
+                    }) {
+                        s.bytes -= oldest.value.texture.byteCount
+                        s.entries[oldest.key] = nil
+                    }
+                    s.clock &+= 1
+                    s.entries[id] = Entry(texture: texture, lastUse: s.clock)
+                    s.bytes += texture.byteCount
+                }
+            }
+            pending.result.withLock { $0 = result }
+            pending.done.leave()
+            return try result.get()
+        }
+    }
+}
