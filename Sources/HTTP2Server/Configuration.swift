@@ -58,7 +58,8 @@ public struct Configuration: Sendable {
     /// HTTP/2 preface and SETTINGS) within it. Past it: 408 and close (HTTP/1.1),
     /// GOAWAY and close (HTTP/2). Default 10 s.
     public var slowSenderTimeout: Duration
-    /// How often each connection checks its timers. Default 250 ms.
+    /// How often each connection checks its timers (the resolution of every timeout above).
+    /// Default 500 ms.
     public var timerInterval: Duration
     /// After SIGTERM/SIGINT or `shutdown()`: how long in-flight requests may finish before
     /// connections are closed. Default 10 s.
@@ -69,8 +70,9 @@ public struct Configuration: Sendable {
     public var streamWindowBytes: Int
     /// HTTP/2 connection-level receive window, in bytes. Default 16 MiB.
     public var connectionWindowBytes: Int
-    /// Output bytes buffered per connection before the server stops producing more and stops
-    /// reading (backpressure). Default 256 KiB.
+    /// Most output bytes produced per connection before they are written (backpressure: the
+    /// server produces more only once the previous batch is in the kernel). Batches are
+    /// 64 KiB, or this when smaller; a batch may overshoot by one HTTP/2 frame. Default 256 KiB.
     public var writeBufferSoftLimit: Int
     /// Size of the per-connection read buffer, in bytes. Default 64 KiB.
     public var readBufferBytes: Int
@@ -92,7 +94,7 @@ public struct Configuration: Sendable {
         self.maxRequestBodyBytes = 1024 * 1024
         self.idleTimeout = .seconds(60)
         self.slowSenderTimeout = .seconds(10)
-        self.timerInterval = .milliseconds(250)
+        self.timerInterval = .milliseconds(500)
         self.shutdownGracePeriod = .seconds(10)
         self.streamWindowBytes = 1024 * 1024
         self.connectionWindowBytes = 16 * 1024 * 1024

@@ -7,11 +7,12 @@ import Dispatch
 /// session and the protocol handler, all confined to `queue` (one serial queue per connection).
 ///
 /// I/O discipline (nghttp2's and h2o's): after every read the handler consumes input and the
-/// connection immediately produces and writes output; output is produced only while the write
-/// buffer is under `writeBufferSoftLimit`; one write at a time (synchronous non-blocking
-/// `write` on the queue, the write source armed only after EAGAIN); reading pauses while the
-/// buffer is over the limit or the handler wants no input; the connection closes when the
-/// handler is finished and the buffer is empty.
+/// connection immediately produces and writes output; output is produced only into an empty
+/// buffer, 64 KiB at a time (never more than `writeBufferSoftLimit`), so unsent output is
+/// bounded; one write at a time (a synchronous non-blocking `sendmsg` on the queue; the write
+/// source exists and is armed only after EAGAIN); reading pauses while a batch is stuck or the
+/// handler wants no input; the connection closes when the handler is finished and the buffer
+/// is empty.
 ///
 /// Source lifecycle (INTEROP-NOTES 15-16): suspended sources are resumed before `cancel`; the fd
 /// is closed and the handler torn down only in the read source's cancel handler.
