@@ -23,10 +23,10 @@ import Testing
         }
         func outputAvailable() {}
         func send(_ s: String) { queue.sync { Array(s.utf8).withUnsafeBytes { handler.receive($0) } } }
-        /// Collects output until `done` or 5 s.
+        /// Collects output until `done` or about 20 s.
         func read(until done: (String) -> Bool) -> String {
             var text = ""
-            for _ in 0..<5000 {
+            for _ in 0..<20_000 {
                 let chunk: [UInt8] = queue.sync {
                     handler.produceOutput(into: output, limit: 1 << 20)
                     return output.readAll()

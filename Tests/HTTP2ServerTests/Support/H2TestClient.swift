@@ -200,7 +200,7 @@ final class InMemoryH2Pair: ConnectionTransport, @unchecked Sendable {
 
     /// Pumps until `done` or `timeout` seconds pass; returns whether `done` held.
     @discardableResult
-    func pump(timeout: Double = 5, until done: () -> Bool) -> Bool {
+    func pump(timeout: Double = 20, until done: () -> Bool) -> Bool {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
         while DispatchTime.now().uptimeNanoseconds < deadline {
             let moved = pumpOnce()
