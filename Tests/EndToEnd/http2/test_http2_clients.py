@@ -6,7 +6,7 @@ import subprocess
 
 import httpx
 
-from conftest import DemoServer
+from http2_support import DemoServer, demo, demo_factory, tls_files  # noqa: F401 (fixtures)
 
 
 def pattern(n: int) -> bytes:

@@ -1,5 +1,9 @@
-"""End-to-end fixtures for the HTTP2Server library: start the `http2-demo` executable on
-127.0.0.1 with an ephemeral port and talk to it with real clients.
+"""End-to-end fixtures and helpers for the HTTP2Server library: start the `http2-demo`
+executable on 127.0.0.1 with an ephemeral port and talk to it with real clients.
+
+Not a conftest.py on purpose: other end-to-end folders have their own conftest.py and import
+from it by name, and two modules named `conftest` in one pytest session shadow each other.
+Test modules import the fixtures from here explicitly.
 
 The binary is taken from $HTTP2_DEMO, else the first of .build-http2/{debug,release} and
 .build/{debug,release} under the repository root that exists. Build it with

@@ -13,7 +13,7 @@ import h2.events
 import h2.settings
 import httpx
 
-from conftest import DemoServer, wait_until
+from http2_support import DemoServer, demo, demo_factory, tls_files, wait_until  # noqa: F401 (fixtures)
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 
