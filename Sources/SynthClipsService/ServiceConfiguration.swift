@@ -7,7 +7,8 @@ public struct ServiceConfiguration: Sendable {
     public var databasePath = "synthclips.sqlite"
     /// Render workers (default: one per core).
     public var workers: Int
-    /// Queued render jobs beyond the busy workers before requests get 503.
+    /// Queued render jobs beyond the busy workers before requests get 503. A queued job holds no
+    /// buffers until it runs, so the queue can cover many clients' in-flight requests.
     public var queueCapacity: Int
     public var zstdLevel: Int32 = -3
     public var tlsCertificatePath: String?
@@ -28,7 +29,7 @@ public struct ServiceConfiguration: Sendable {
 
     public init(workers: Int, replica: String) {
         self.workers = workers
-        self.queueCapacity = max(4, workers * 4)
+        self.queueCapacity = max(64, workers * 32)
         self.replica = replica
     }
 }
