@@ -14,6 +14,8 @@ final class ConfigurationRegistry: Sendable {
 
     func lookup(hash: String, store: ProvenanceStore) throws -> Configuration? {
         if let cached = cache.withLock({ $0[hash] }) { return cached }
+        // A preset's own hash (GET /v1/stages lists it) resolves before any of its clips was logged.
+        if let preset = Stage.all.first(where: { $0.configuration.hash == hash })?.configuration { return preset }
         let entry: ConfigurationEntry?
         do { entry = try store.configuration(hash: hash) } catch {
             throw Problem.unavailable("the provenance store cannot be read: \(error)")
