@@ -13,24 +13,9 @@ struct ClipBody: Sendable {
 
     /// Renders `seeds` into one safetensors document and compresses it when `compress` is set.
     static func render(parameters: ClipParameters, seeds: [UInt64], compressor: CompressorPool?) throws -> ClipBody {
-        let generator = parameters.generator
-        let side = generator.configuration.outputSide
         let t0 = DispatchTime.now().uptimeNanoseconds
-        var document = try ClipBatchDocument(
-            batchSize: seeds.count, frames: parameters.frameCount, height: side, width: side,
-            metadata: [
-                "stage": parameters.stage,
-                "config_hash": generator.configurationHash,
-                "generator_version": String(GeneratorVersion.current),
-                "config": generator.configuration.canonicalText,
-            ])
-        document.setSeeds(seeds)
-        let renderer = ClipRenderer(generator: generator)
-        for (clip, seed) in seeds.enumerated() {
-            let indices = parameters.frameIndices(seed: seed)
-            document.setFrameIndices(clip: clip, indices.map { Int32($0) })
-            document.withVideoBuffer(clip: clip) { renderer.render(seed: seed, frameIndices: indices, into: $0) }
-        }
+        let document = try ClipDocument.render(stage: parameters.stage, generator: parameters.generator, seeds: seeds,
+                                               frameIndices: parameters.frameIndices(seed:))
         let t1 = DispatchTime.now().uptimeNanoseconds
         let raw = document.bytes
         guard let compressor else {

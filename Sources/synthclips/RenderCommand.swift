@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SynthClipsService
 import SyntheticVideo
 import TensorCodec
 
@@ -63,8 +64,8 @@ struct RenderCommand: ParsableCommand {
         let indices = try frames.map(Self.parseFrames) ?? generator.sampledFrameIndices(seed: seed)
         try generator.validate(frameIndices: indices)
 
-        let renderer = ClipRenderer(generator: generator)
-        let document = try ClipDocuments.render(stage: stage.id, renderer: renderer, seed: seed, frameIndices: indices)
+        let document = try ClipDocument.render(stage: stage.id, generator: generator, seeds: [seed],
+                                               frameIndices: { _ in indices })
         let video = document.bytes[document.videoRange]
 
         if let out {

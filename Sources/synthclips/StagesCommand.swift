@@ -10,17 +10,7 @@ struct StagesCommand: ParsableCommand {
 
     func run() {
         if json {
-            let stages = Stage.all.map { stage -> JSONValue in
-                .object([
-                    "id": .string(stage.id),
-                    "title": .string(stage.title),
-                    "parent": stage.parent.map(JSONValue.string) ?? .null,
-                    "adds": .string(stage.adds),
-                    "delta": .object(stage.delta),
-                    "config_hash": .string(stage.configuration.hash),
-                    "config": stage.configuration.json,
-                ])
-            }
+            let stages = Stage.all.map(\.json)
             print(JSONValue.object(["generator_version": .integer(Int64(GeneratorVersion.current)),
                                     "stages": .array(stages)]).canonicalText)
             return

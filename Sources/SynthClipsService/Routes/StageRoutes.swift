@@ -2,18 +2,6 @@ import HTTP2Server
 import SyntheticVideo
 
 extension SynthClipsService {
-    static func stageJSON(_ stage: Stage) -> JSONValue {
-        .object([
-            "id": .string(stage.id),
-            "title": .string(stage.title),
-            "parent": stage.parent.map(JSONValue.string) ?? .null,
-            "adds": .string(stage.adds),
-            "delta": .object(stage.delta),
-            "config_hash": .string(stage.configuration.hash),
-            "config": stage.configuration.json,
-        ])
-    }
-
     static func configurationJSON(_ configuration: SyntheticVideo.Configuration) -> JSONValue {
         .object(["hash": .string(configuration.hash), "config": configuration.json,
                  "generator_version": .integer(Int64(GeneratorVersion.current))])
@@ -22,7 +10,7 @@ extension SynthClipsService {
     func addStageRoutes(to router: inout Router) {
         add(&router, "GET", "/v1/stages") { _ in
             Self.json(.object(["generator_version": .integer(Int64(GeneratorVersion.current)),
-                               "stages": .array(Stage.all.map(Self.stageJSON))]))
+                               "stages": .array(Stage.all.map(\.json))]))
         }
 
         add(&router, "GET", "/v1/stages/{stage}") { request in
@@ -30,7 +18,7 @@ extension SynthClipsService {
             guard let stage = Stage.all.first(where: { $0.id == id }) else {
                 throw Problem.notFound(ConfigurationError.unknownStage(id, known: Stage.ids).description)
             }
-            return Self.json(Self.stageJSON(stage))
+            return Self.json(stage.json)
         }
 
         // A custom configuration: a JSON object of fields applied over the defaults, or over the

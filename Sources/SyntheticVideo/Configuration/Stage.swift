@@ -56,3 +56,18 @@ extension Stage {
         return stage
     }
 }
+
+extension Stage {
+    /// The stage as the API and `synthclips stages --json` show it.
+    public var json: JSONValue {
+        .object([
+            "id": .string(id),
+            "title": .string(title),
+            "parent": parent.map(JSONValue.string) ?? .null,
+            "adds": .string(adds),
+            "delta": .object(delta),
+            "config_hash": .string(configuration.hash),
+            "config": configuration.json,
+        ])
+    }
+}
