@@ -21,16 +21,16 @@ struct ClipRequestContext: Sendable {
             throw Problem(status: 406, title: "Not acceptable",
                           detail: "this route answers \(type); Accept was '\(accept)'", parameter: "accept")
         }
-        let named = request.headers["x-run-id"] ?? request.query["run"]
-        if let named {
-            guard (1...128).contains(named.utf8.count),
-                  named.utf8.allSatisfy({ b in
+        // Both places are checked when both are given; the header names the run.
+        for candidate in [request.query["run"], request.headers["x-run-id"]].compactMap({ $0 }) {
+            guard (1...128).contains(candidate.utf8.count),
+                  candidate.utf8.allSatisfy({ b in
                       (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) || b == 46 || b == 95 || b == 58 || b == 45
                   }) else {
                 throw Problem.badParameter("run", "run ids are 1–128 characters from A–Z a–z 0–9 . _ : -", allowed: "[A-Za-z0-9._:-]{1,128}")
             }
         }
-        run = named
+        run = request.headers["x-run-id"] ?? request.query["run"]
     }
 
     /// Whether `Accept-Encoding` lists zstd (or *) with a non-zero q.
@@ -58,7 +58,8 @@ struct ClipRequestContext: Sendable {
     }
 
     static func seed(_ text: String, parameter: String) throws -> UInt64 {
-        guard let value = UInt64(text) else {
+        // Decimal digits only ("+5" and "0x5" are not seeds).
+        guard text.utf8.allSatisfy({ (48...57).contains($0) }), let value = UInt64(text) else {
             throw Problem.badParameter(parameter, "\(parameter) must be an unsigned 64-bit integer, got '\(text)'",
                                        allowed: "0...\(UInt64.max)")
         }

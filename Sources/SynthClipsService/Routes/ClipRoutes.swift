@@ -86,9 +86,11 @@ extension SynthClipsService {
         return "\"" + String(sha256Hex(Array(key.utf8)).prefix(32)) + (zstd ? "-zst" : "") + "\""
     }
 
+    /// 503 unless the store takes writes. While it is marked unwritable, each request probes it
+    /// (a small committed write), so clip routes come back as soon as the store is fixed.
     func requireWritableStore() throws {
         guard configuration.provenanceEnabled else { return }
-        guard store.isWritable else {
+        guard store.isWritable || (try? store.checkWritable().get()) != nil else {
             throw Problem.unavailable("the provenance store cannot be written, and nothing is served unlogged", retryAfter: 5)
         }
     }

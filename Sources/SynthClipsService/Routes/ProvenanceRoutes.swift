@@ -1,6 +1,7 @@
 import Foundation
 import HTTP2Server
 import Provenance
+import SyntheticVideo
 
 extension SynthClipsService {
     func addProvenanceRoutes(to router: inout Router) {
@@ -53,7 +54,10 @@ extension SynthClipsService {
     /// The URL that renders the same clip again: the configuration by hash (it holds every
     /// override), the seed, and the frames as they were chosen.
     static func regenerateURL(seed: UInt64, row: RequestRow) -> String {
-        var url = "/v1/clips/\(row.configurationHash)/\(seed)"
+        // The stage id when it names exactly this configuration (same bytes, metadata included),
+        // else the configuration by hash.
+        let preset = Stage.all.contains { $0.id == row.stage && $0.configuration.hash == row.configurationHash }
+        var url = "/v1/clips/\(preset ? row.stage : row.configurationHash)/\(seed)"
         let frames = row.frames
         if frames.hasPrefix("from:"), let start = frames.split(separator: ":").dropFirst().first {
             url += "?start=\(start)"
