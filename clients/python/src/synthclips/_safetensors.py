@@ -1,0 +1,99 @@
+"""Safetensors documents: strict header validation and zero-copy numpy views."""
+from __future__ import annotations
+
+import json
+import struct
+import threading
+from typing import Dict, Tuple
+
+import numpy as np
+import zstandard
+
+from .errors import SynthClipsProtocolError
+
+DTYPES = {"U8": np.uint8, "I8": np.int8, "U16": np.dtype("<u2"), "I16": np.dtype("<i2"),
+          "U32": np.dtype("<u4"), "I32": np.dtype("<i4"), "U64": np.dtype("<u8"), "I64": np.dtype("<i8"),
+          "F16": np.dtype("<f2"), "F32": np.dtype("<f4"), "F64": np.dtype("<f8"), "BOOL": np.bool_}
+MAX_HEADER = 100 * 1024 * 1024
+
+_local = threading.local()
+
+
+def _dctx() -> zstandard.ZstdDecompressor:
+    # A ZstdDecompressor must not be used by two threads at once: one per thread.
+    d = getattr(_local, "dctx", None)
+    if d is None:
+        d = _local.dctx = zstandard.ZstdDecompressor()
+    return d
+
+
+def decompress(body: bytes, max_output_size: int = 2**31) -> bytes:
+    """A zstd body → its bytes, decompressed in one call into one buffer sized from the frame
+    header (numpy arrays are then views into it: no further copy). Measured twice as fast here
+    as `stream_reader().readinto()` into a preallocated bytearray, so arrays are read-only views."""
+    try:
+        size = zstandard.frame_content_size(body)
+    except zstandard.ZstdError as e:
+        raise SynthClipsProtocolError(f"not a zstd frame: {e}") from None
+    if size > max_output_size:
+        raise SynthClipsProtocolError(f"zstd frame declares {size} bytes, over the {max_output_size} limit")
+    try:
+        if size >= 0:
+            out = _dctx().decompress(body)
+            if len(out) == size:
+                return out
+        # Unknown content size, or several frames: the general path.
+        return _dctx().stream_reader(body, read_across_frames=True).read()
+    except zstandard.ZstdError as e:
+        raise SynthClipsProtocolError(f"zstd body does not decompress: {e}") from None
+
+
+def parse(buf: bytes | bytearray) -> Tuple[Dict[str, np.ndarray], Dict[str, str]]:
+    """A safetensors document → ({name: array view into `buf`}, metadata). Strict: the header must
+    be a JSON object, every tensor's offsets must lie inside the data, match dtype × shape, and
+    tensors must cover the data without overlap."""
+    mv = memoryview(buf)
+    if len(mv) < 8:
+        raise SynthClipsProtocolError(f"safetensors document of {len(mv)} bytes has no header length")
+    (n,) = struct.unpack_from("<Q", mv, 0)
+    if n > MAX_HEADER or 8 + n > len(mv):
+        raise SynthClipsProtocolError(f"safetensors header length {n} exceeds the document ({len(mv)} bytes)")
+    try:
+        header = json.loads(bytes(mv[8:8 + n]).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        raise SynthClipsProtocolError(f"safetensors header is not JSON: {e}") from None
+    if not isinstance(header, dict):
+        raise SynthClipsProtocolError("safetensors header is not a JSON object")
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+        raise SynthClipsProtocolError("safetensors __metadata__ must map strings to strings")
+    base = 8 + n
+    data_len = len(mv) - base
+    spans = []
+    tensors: Dict[str, np.ndarray] = {}
+    for name, info in header.items():
+        if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
+            raise SynthClipsProtocolError(f"tensor {name!r}: malformed header entry {info!r}")
+        dtype = DTYPES.get(info["dtype"])
+        shape, offs = info["shape"], info["data_offsets"]
+        if dtype is None:
+            raise SynthClipsProtocolError(f"tensor {name!r}: unknown dtype {info['dtype']!r}")
+        if (not isinstance(shape, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape)
+                or not isinstance(offs, list) or len(offs) != 2 or not all(isinstance(o, int) for o in offs)):
+            raise SynthClipsProtocolError(f"tensor {name!r}: malformed shape or data_offsets")
+        begin, end = offs
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if not 0 <= begin <= end <= data_len or end - begin != count * np.dtype(dtype).itemsize:
+            raise SynthClipsProtocolError(f"tensor {name!r}: data_offsets {offs} do not fit shape {shape} "
+                                          f"{info['dtype']} in {data_len} data bytes")
+        spans.append((begin, end))
+        tensors[name] = np.frombuffer(buf, dtype=dtype, count=count, offset=base + begin).reshape(shape)
+    spans.sort()
+    pos = 0
+    for begin, end in spans:
+        if begin != pos:
+            raise SynthClipsProtocolError("safetensors tensors overlap or leave gaps in the data")
+        pos = end
+    if pos != data_len:
+        raise SynthClipsProtocolError(f"safetensors data has {data_len - pos} trailing bytes")
+    return tensors, metadata
