@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds of rendering per stage.")
     var seconds: Double = 3
 
-    @Option(name: .customLong("zstd-level"), help: "zstd level for the compression figures.")
+    @Option(name: .customLong("zstd-level"), parsing: .unconditional, help: "zstd level for the compression figures.")
     var zstdLevel: Int32 = Zstd.defaultLevel
 
     @Option(name: .customLong("set"), parsing: .singleValue,

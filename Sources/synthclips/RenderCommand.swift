@@ -37,7 +37,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Print the SHA-256 of the uncompressed video tensor.")
     var digest = false
 
-    @Option(name: .customLong("zstd-level"), help: "zstd level for .zst output.")
+    @Option(name: .customLong("zstd-level"), parsing: .unconditional, help: "zstd level for .zst output.")
     var zstdLevel: Int32 = Zstd.defaultLevel
 
     func validate() throws {

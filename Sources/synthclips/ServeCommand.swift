@@ -25,7 +25,7 @@ struct ServeCommand: ParsableCommand {
     var db: String?
     @Option(help: "Render workers (env SYNTHCLIPS_WORKERS; default one per core).")
     var workers: Int?
-    @Option(name: .customLong("zstd-level"), help: "zstd level for compressed bodies (env SYNTHCLIPS_ZSTD_LEVEL; default -3).")
+    @Option(name: .customLong("zstd-level"), parsing: .unconditional, help: "zstd level for compressed bodies (env SYNTHCLIPS_ZSTD_LEVEL; default -3).")
     var zstdLevel: Int32?
     @Option(name: .customLong("tls-cert"), help: "PEM certificate for TLS (env SYNTHCLIPS_TLS_CERT).")
     var tlsCert: String?
