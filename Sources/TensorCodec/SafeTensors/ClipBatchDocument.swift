@@ -46,7 +46,8 @@ public struct ClipBatchDocument: Sendable {
         self.frameIndicesRange = layout.range(of: Self.frameIndicesName)!
         self.videoRange = layout.range(of: Self.videoName)!
         var bytes = [UInt8](repeating: 0, count: layout.totalSize)
-        bytes.replaceSubrange(0..<layout.header.count, with: layout.header)
+        // Element by element: replaceSubrange would move the whole (multi-megabyte) tail.
+        for (i, byte) in layout.header.enumerated() { bytes[i] = byte }
         self.bytes = bytes
     }
 
