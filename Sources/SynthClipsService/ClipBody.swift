@@ -5,27 +5,26 @@ import TensorCodec
 /// A rendered clip-carrying body, as it goes on the wire.
 struct ClipBody: Sendable {
     var bytes: [UInt8]
-    /// `zstd` when compressed, nil when sent as is.
-    var encoding: String?
-    var rawBytes: Int
     var renderMilliseconds: Double
     var compressMilliseconds: Double
 
-    /// Renders `seeds` into one safetensors document and compresses it when `compress` is set.
+    /// Renders `seeds` into one safetensors document, compressed (one zstd frame, produced
+    /// clip by clip) when a compressor pool is given, else as is.
     static func render(parameters: ClipParameters, seeds: [UInt64], compressor: CompressorPool?) throws -> ClipBody {
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let document = try ClipDocument.render(stage: parameters.stage, generator: parameters.generator, seeds: seeds,
-                                               frameIndices: parameters.frameIndices(seed:))
-        let t1 = DispatchTime.now().uptimeNanoseconds
-        let raw = document.bytes
         guard let compressor else {
-            return ClipBody(bytes: raw, encoding: nil, rawBytes: raw.count,
-                            renderMilliseconds: Double(t1 - t0) / 1e6, compressMilliseconds: 0)
+            let document = try ClipDocument.render(stage: parameters.stage, generator: parameters.generator,
+                                                   seeds: seeds, frameIndices: parameters.frameIndices(seed:))
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            return ClipBody(bytes: document.bytes, renderMilliseconds: ms, compressMilliseconds: 0)
         }
-        let compressed = try compressor.compress(raw)
-        let t2 = DispatchTime.now().uptimeNanoseconds
-        return ClipBody(bytes: compressed, encoding: "zstd", rawBytes: raw.count,
-                        renderMilliseconds: Double(t1 - t0) / 1e6, compressMilliseconds: Double(t2 - t1) / 1e6)
+        let (frame, rendering) = try compressor.withCompressor { zstd in
+            try ClipDocument.renderCompressed(stage: parameters.stage, generator: parameters.generator, seeds: seeds,
+                                              frameIndices: parameters.frameIndices(seed:), compressor: zstd)
+        }
+        let total = DispatchTime.now().uptimeNanoseconds - t0
+        return ClipBody(bytes: frame, renderMilliseconds: Double(rendering) / 1e6,
+                        compressMilliseconds: Double(total - min(total, rendering)) / 1e6)
     }
 
     var serverTiming: String {

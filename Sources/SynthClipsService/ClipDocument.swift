@@ -1,3 +1,4 @@
+import Dispatch
 import SyntheticVideo
 import TensorCodec
 
@@ -14,12 +15,7 @@ public enum ClipDocument {
         let frames = seeds.map(frameIndices)
         var document = try ClipBatchDocument(
             batchSize: seeds.count, frames: frames.first?.count ?? 0, height: side, width: side,
-            metadata: [
-                "stage": stage,
-                "config_hash": generator.configurationHash,
-                "generator_version": String(GeneratorVersion.current),
-                "config": generator.configuration.canonicalText,
-            ])
+            metadata: metadata(stage: stage, generator: generator))
         document.setSeeds(seeds)
         let renderer = ClipRenderer(generator: generator)
         for (clip, seed) in seeds.enumerated() {
@@ -27,5 +23,41 @@ public enum ClipDocument {
             document.withVideoBuffer(clip: clip) { renderer.render(seed: seed, frameIndices: frames[clip], into: $0) }
         }
         return document
+    }
+
+    static func metadata(stage: String, generator: VideoGenerator) -> [String: String] {
+        [
+            "stage": stage,
+            "config_hash": generator.configurationHash,
+            "generator_version": String(GeneratorVersion.current),
+            "config": generator.configuration.canonicalText,
+        ]
+    }
+
+    /// The same document as `render`, compressed into one zstd frame while it is produced:
+    /// each clip is rendered into one reused, cache-sized buffer and fed to the compressor, so
+    /// the raw document (tens of MB for a batch) never exists. Answers the frame and the time
+    /// spent rendering (the rest is compression).
+    static func renderCompressed(stage: String, generator: VideoGenerator, seeds: [UInt64],
+                                 frameIndices: (UInt64) -> [Int], compressor: ZstdCompressor)
+        throws -> (frame: [UInt8], renderNanoseconds: UInt64) {
+        let side = generator.configuration.outputSide
+        let frames = seeds.map(frameIndices)
+        let prefix = try ClipBatchDocument.prefix(
+            frames: frames.first?.count ?? 0, height: side, width: side,
+            metadata: metadata(stage: stage, generator: generator), seeds: seeds,
+            frameIndices: frames.map { $0.map { Int32($0) } })
+        try compressor.beginFrame(contentSize: prefix.documentSize)
+        try compressor.append(prefix.bytes)
+        let renderer = ClipRenderer(generator: generator)
+        var clip = [UInt8](repeating: 0, count: generator.clipByteCount(frames: frames.first?.count ?? 0))
+        var rendering: UInt64 = 0
+        for (index, seed) in seeds.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            clip.withUnsafeMutableBytes { renderer.render(seed: seed, frameIndices: frames[index], into: $0) }
+            rendering += DispatchTime.now().uptimeNanoseconds - start
+            try compressor.append(clip)
+        }
+        return (try compressor.finishFrame(), rendering)
     }
 }

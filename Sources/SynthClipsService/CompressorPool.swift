@@ -13,7 +13,8 @@ final class CompressorPool: @unchecked Sendable {
 
     init(level: Int32) { self.level = level }
 
-    func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+    /// Lends a compressor to `body` (a context is never used by two threads at once).
+    func withCompressor<T>(_ body: (ZstdCompressor) throws -> T) rethrows -> T {
         lock.lock()
         let compressor = idle.popLast() ?? ZstdCompressor(level: level)
         lock.unlock()
@@ -22,6 +23,6 @@ final class CompressorPool: @unchecked Sendable {
             idle.append(compressor)
             lock.unlock()
         }
-        return try compressor.compress(bytes)
+        return try body(compressor)
     }
 }

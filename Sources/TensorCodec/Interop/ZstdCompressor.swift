@@ -12,7 +12,9 @@ public final class ZstdCompressor {
     /// The effective level (the requested one clamped to `Zstd.levelRange`).
     public let level: Int32
     let context: OpaquePointer
-    private var scratch: [UInt8] = []
+    var scratch: [UInt8] = []
+    /// The frame being built by `beginFrame` / `append` / `finishFrame`.
+    var frameOutput: [UInt8] = []
 
     /// Creates a compressor for `level`; out-of-range levels are clamped as libzstd does, and 0
     /// means libzstd's own default (3).

@@ -79,3 +79,28 @@ public struct ClipBatchDocument: Sendable {
         }
     }
 }
+
+extension ClipBatchDocument {
+    /// The bytes of a document before its `video` tensor — header, `seeds`, `frame_indices` —
+    /// and the whole document's size, for writing (or compressing) the video clip by clip
+    /// without building the document in memory.
+    public static func prefix(frames: Int, height: Int, width: Int, metadata: [String: String],
+                              seeds: [UInt64], frameIndices: [[Int32]]) throws(TensorCodecError) -> (bytes: [UInt8], documentSize: Int) {
+        let layout = try SafeTensorsLayout(tensors: [
+            TensorSpec(name: seedsName, dtype: .u64, shape: [seeds.count]),
+            TensorSpec(name: frameIndicesName, dtype: .i32, shape: [seeds.count, frames]),
+            TensorSpec(name: videoName, dtype: .u8, shape: [seeds.count, frames, height, width, 3]),
+        ], metadata: metadata)
+        // The layout knows this name, so the range exists.
+        let video = layout.range(of: videoName)!
+        var bytes = layout.header
+        bytes.reserveCapacity(video.lowerBound)
+        for seed in seeds { bytes += LittleEndian.bytes(of: seed) }
+        for clip in frameIndices {
+            precondition(clip.count == frames, "expected \(frames) frame indices, got \(clip.count)")
+            for t in clip { bytes += LittleEndian.bytes(of: UInt64(UInt32(bitPattern: t))).prefix(4) }
+        }
+        precondition(bytes.count == video.lowerBound, "prefix does not end where the video begins")
+        return (bytes, layout.totalSize)
+    }
+}
