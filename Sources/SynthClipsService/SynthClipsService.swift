@@ -45,9 +45,8 @@ public final class SynthClipsService: Sendable {
         router.add(method, pattern) { [self] request in
             var response: Response
             if !open, let authorization, !authorization.allows(request) {
-                var problem = Problem(status: 401, title: "Unauthorized", detail: "this route needs Authorization: Bearer <token>")
-                problem.retryAfterSeconds = nil
-                response = problem.response
+                response = Problem(status: 401, title: "Unauthorized",
+                                   detail: "this route needs Authorization: Bearer <token>").response
                 response.headers.add(name: "www-authenticate", value: "Bearer")
             } else {
                 do {

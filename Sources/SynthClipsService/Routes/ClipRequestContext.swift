@@ -57,7 +57,8 @@ struct ClipRequestContext: Sendable {
         return false
     }
 
-    static func seed(_ text: String, parameter: String) throws -> UInt64 {
+    /// A path or query value that must be a UInt64 (seeds, batch indices), decimal digits only.
+    static func unsigned(_ text: String, parameter: String) throws -> UInt64 {
         // Decimal digits only ("+5" and "0x5" are not seeds).
         guard text.utf8.allSatisfy({ (48...57).contains($0) }), let value = UInt64(text) else {
             throw Problem.badParameter(parameter, "\(parameter) must be an unsigned 64-bit integer, got '\(text)'",

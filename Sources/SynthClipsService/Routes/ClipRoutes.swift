@@ -11,7 +11,7 @@ extension SynthClipsService {
             let route = "/v1/clips/{stage}/{seed}"
             let context = try ClipRequestContext(request, route: route)
             let parameters = try clipParameters(request, routeParameters: ["run"])
-            let seed = try ClipRequestContext.seed(request.pathParameters["seed"] ?? "", parameter: "seed")
+            let seed = try ClipRequestContext.unsigned(request.pathParameters["seed"] ?? "", parameter: "seed")
             let etag = etag(parameters, seeds: "\(seed)", zstd: context.zstd)
             if let match = request.headers["if-none-match"], match.split(separator: ",").contains(where: {
                 $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*"
@@ -26,7 +26,7 @@ extension SynthClipsService {
         add(&router, "GET", "/v1/batches/{stage}/{index}") { [self] request in
             let context = try ClipRequestContext(request, route: "/v1/batches/{stage}/{index}")
             let parameters = try clipParameters(request, routeParameters: ["batch_size", "start_seed", "run"])
-            let index = try ClipRequestContext.seed(request.pathParameters["index"] ?? "", parameter: "index")
+            let index = try ClipRequestContext.unsigned(request.pathParameters["index"] ?? "", parameter: "index")
             let (size, start) = try batchShape(request.query, parameters: parameters)
             let seeds = try batchSeeds(index: index, size: size, start: start)
             return try clipResponse(parameters, seeds: seeds, batch: (index, size), context: context, headers: [:])
@@ -67,7 +67,7 @@ extension SynthClipsService {
         if clipBytes * size > configuration.maxResponseVideoBytes {
             throw Problem.tooLarge("\(size) clips of \(clipBytes) bytes exceed the response limit of \(configuration.maxResponseVideoBytes) bytes; use a smaller batch_size, resolution or frame count", parameter: "batch_size")
         }
-        let start = try query["start_seed"].map { try ClipRequestContext.seed($0, parameter: "start_seed") } ?? 0
+        let start = try query["start_seed"].map { try ClipRequestContext.unsigned($0, parameter: "start_seed") } ?? 0
         return (size, start)
     }
 

@@ -6,7 +6,7 @@ extension SynthClipsService {
     /// A PNG of a clip's frames laid out `columns` wide (one frame: the frame itself).
     func pngResponse(_ request: Request, parameters: ClipParameters, route: String, columns: Int) throws -> Response {
         let context = try ClipRequestContext(request, route: route, accept: "image/png")
-        let seed = try ClipRequestContext.seed(request.pathParameters["seed"] ?? "", parameter: "seed")
+        let seed = try ClipRequestContext.unsigned(request.pathParameters["seed"] ?? "", parameter: "seed")
         try requireWritableStore()
         return Response(status: 200, headers: ["content-type": "image/png", "cache-control": "public, max-age=31536000, immutable"],
                         body: .deferred { [self] finish in

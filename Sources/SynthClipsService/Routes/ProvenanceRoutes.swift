@@ -20,7 +20,7 @@ extension SynthClipsService {
         }
 
         add(&router, "GET", "/v1/provenance/seeds/{seed}") { [self] request in
-            let seed = try ClipRequestContext.seed(request.pathParameters["seed"] ?? "", parameter: "seed")
+            let seed = try ClipRequestContext.unsigned(request.pathParameters["seed"] ?? "", parameter: "seed")
             let limit = try ClipRequestContext.integer(request.query, "limit", default: 100, in: 1...1000)
             let hits = try query { try store.seed(seed, stage: request.query["stage"], limit: limit) }
             let served = hits.map { SeedService(hit: $0, regenerate: Self.regenerateURL(seed: seed, row: $0.request)) }

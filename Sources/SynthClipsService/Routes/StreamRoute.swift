@@ -21,7 +21,7 @@ extension SynthClipsService {
         guard rank < worldSize else {
             throw Problem.badParameter("rank", "rank \(rank) is not below world_size \(worldSize)", allowed: "0...world_size − 1")
         }
-        let startIndex = try request.query["start_index"].map { try ClipRequestContext.seed($0, parameter: "start_index") } ?? 0
+        let startIndex = try request.query["start_index"].map { try ClipRequestContext.unsigned($0, parameter: "start_index") } ?? 0
         let count = try request.query["count"].map { _ in
             try ClipRequestContext.integer(request.query, "count", default: 1, in: 1...1_000_000_000)
         }
