@@ -31,12 +31,14 @@ let package = Package(
                        providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSQLite3", path: "Sources/CSQLite3", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
 
         // MARK: Libraries
         // libm for the exact IEEE operations Swift lowers to calls (rounding, square root);
         // no transcendental function of it is used (see DeterministicMath).
         .target(name: "SyntheticVideo", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "TensorCodec", dependencies: ["CZstd", "CPNG"]),
+        .target(name: "TensorCodec", dependencies: ["CZstd", "CPNG", "CTurboJPEG"]),
         .target(name: "HTTP2Server", dependencies: ["CNghttp2", "COpenSSL"]),
         .target(name: "Provenance", dependencies: ["CSQLite3"]),
         .target(name: "SynthClipsService", dependencies: [

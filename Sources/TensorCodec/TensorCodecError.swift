@@ -47,11 +47,23 @@ public enum TensorCodecError: Error, Equatable, CustomStringConvertible {
 
     /// libpng failed; the string is libpng's own message where it gave one.
     case png(String)
+
+    // MARK: JPEG
+
+    /// libjpeg-turbo failed (corrupt or truncated data, a warning it was told to stop on), or the
+    /// JPEG is one the decoder does not accept (CMYK); the string is TurboJPEG's message where it
+    /// gave one.
+    case jpeg(String)
+
+    // MARK: Images (PNG and JPEG)
+
+    /// The bytes are neither a PNG nor a JPEG; `leadingBytes` are the first few (none when empty).
+    case unknownImageFormat(leadingBytes: [UInt8])
     /// An image is empty or has a negative side.
     case invalidImageDimensions(width: Int, height: Int)
     /// An image is larger than the codec accepts (per side or in decoded bytes).
     case imageTooLarge(width: Int, height: Int)
-    /// A pixel buffer does not hold `width · height · 3` bytes.
+    /// A pixel buffer does not hold `width · height · channels` bytes (3 for RGB).
     case pixelBufferSize(expected: Int, actual: Int)
 
     public var description: String {
@@ -90,13 +102,24 @@ public enum TensorCodecError: Error, Equatable, CustomStringConvertible {
             "zstd: decompressed data exceeds the limit of \(limit) bytes"
         case let .png(reason):
             "PNG: \(reason)"
+        case let .jpeg(reason):
+            "JPEG: \(reason)"
+        case let .unknownImageFormat(leadingBytes) where leadingBytes.isEmpty:
+            "image: the input is empty (expected a PNG or JPEG file)"
+        case let .unknownImageFormat(leadingBytes):
+            "image: not a PNG or JPEG file (it starts with \(Self.hex(leadingBytes)))"
         case let .invalidImageDimensions(width, height):
-            "PNG: image dimensions \(width)x\(height) are invalid (both must be at least 1)"
+            "image dimensions \(width)x\(height) are invalid (both must be at least 1)"
         case let .imageTooLarge(width, height):
-            "PNG: image \(width)x\(height) exceeds the limit of \(PNG.maxSide) pixels per side "
-                + "or \(PNG.maxDecodedBytes) decoded bytes"
+            "image \(width)x\(height) exceeds the limit of \(ImageLimits.maxSide) pixels per side "
+                + "or \(ImageLimits.maxDecodedBytes) decoded bytes"
         case let .pixelBufferSize(expected, actual):
-            "PNG: pixel buffer has \(actual) bytes, expected \(expected) (width x height x 3)"
+            "pixel buffer has \(actual) bytes, expected \(expected) (width x height x channels)"
         }
+    }
+
+    /// Bytes as upper-case hex pairs separated by spaces, e.g. "47 49 46 38".
+    private static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
     }
 }

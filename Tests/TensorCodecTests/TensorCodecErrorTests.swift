@@ -26,6 +26,8 @@ struct TensorCodecErrorTests {
             (.invalidDimension(name: "frames", value: 0), "frames must be at least 1, got 0"),
             (.zstd("corrupt input"), "zstd: corrupt input"),
             (.png("IDAT: CRC error"), "PNG: IDAT: CRC error"),
+            (.jpeg("Premature end of JPEG file"), "JPEG: Premature end of JPEG file"),
+            (.unknownImageFormat(leadingBytes: [0x47, 0x49, 0x46, 0x0A]), "not a PNG or JPEG file (it starts with 47 49 46 0A)"),
             (.invalidImageDimensions(width: 0, height: 9), "0x9"),
             (.pixelBufferSize(expected: 3, actual: 2), "2 bytes, expected 3"),
         ]

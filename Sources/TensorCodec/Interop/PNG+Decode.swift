@@ -3,7 +3,8 @@ import CPNG
 extension PNG {
     /// Decodes any PNG (grey, palette, 16-bit, with or without alpha) to 8-bit RGB, rows top to
     /// bottom. libpng does the conversions; alpha is composited onto black. Images over
-    /// `maxSide` per side or `maxDecodedBytes` are rejected before their pixels are decoded.
+    /// `ImageLimits.maxSide` per side or `ImageLimits.maxDecodedBytes` are rejected before their
+    /// pixels are decoded.
     public static func decodeRGB(_ data: [UInt8]) throws(TensorCodecError) -> (width: Int, height: Int, pixels: [UInt8]) {
         guard !data.isEmpty else { throw .png("the input is empty") }
         return try data.withUnsafeBytesTyped { raw throws(TensorCodecError) in try decodeRGB(raw) }
@@ -19,7 +20,7 @@ extension PNG {
             throw error(from: image, fallback: "cannot read the PNG header")
         }
         let width = Int(image.width), height = Int(image.height)
-        let byteCount = try rgbByteCount(width: width, height: height)
+        let byteCount = try ImageLimits.rgbByteCount(width: width, height: height)
         image.format = UInt32(PNG_FORMAT_RGB)
         var pixels = [UInt8](repeating: 0, count: byteCount)
         let finished = pixels.withUnsafeMutableBytes { target in

@@ -9,7 +9,7 @@ extension PNG {
     public static func encodeRGB(_ pixels: UnsafeRawBufferPointer, width: Int, height: Int)
         throws(TensorCodecError) -> [UInt8]
     {
-        let expected = try rgbByteCount(width: width, height: height)
+        let expected = try ImageLimits.rgbByteCount(width: width, height: height)
         guard pixels.count == expected else {
             throw .pixelBufferSize(expected: expected, actual: pixels.count)
         }

@@ -6,25 +6,13 @@ import CPNG
 /// `longjmp`ing out of the call, which Swift cannot survive; the classic API needs `setjmp`.
 /// PNGs here are what people look at (frame previews), so they favour simplicity over speed.
 public enum PNG {
-    /// The widest or tallest image accepted, encoding or decoding.
-    public static let maxSide = 16384
-    /// The most decoded RGB bytes accepted (256 MiB), so a small hostile file cannot make the
-    /// decoder allocate gigabytes.
-    public static let maxDecodedBytes = 256 << 20
+    /// The widest or tallest image accepted, encoding or decoding (the same as `ImageLimits.maxSide`).
+    public static let maxSide = ImageLimits.maxSide
+    /// The most decoded RGB bytes accepted (the same as `ImageLimits.maxDecodedBytes`).
+    public static let maxDecodedBytes = ImageLimits.maxDecodedBytes
 
     /// The runtime libpng's version, e.g. "1.6.39".
     public static var versionString: String { String(cString: png_get_libpng_ver(nil)) }
-
-    /// The byte count of a `width` x `height` RGB image, after checking both sides against the limits.
-    static func rgbByteCount(width: Int, height: Int) throws(TensorCodecError) -> Int {
-        guard width >= 1, height >= 1 else {
-            throw .invalidImageDimensions(width: width, height: height)
-        }
-        guard width <= maxSide, height <= maxSide, width * height * 3 <= maxDecodedBytes else {
-            throw .imageTooLarge(width: width, height: height)
-        }
-        return width * height * 3
-    }
 
     /// A fresh `png_image` for libpng: all fields zero, `opaque` nil, version set.
     static func makeImage() -> png_image {
