@@ -20,7 +20,7 @@ public enum ClipDocument {
         let renderer = ClipRenderer(generator: generator)
         for (clip, seed) in seeds.enumerated() {
             document.setFrameIndices(clip: clip, frames[clip].map { Int32($0) })
-            document.withVideoBuffer(clip: clip) { renderer.render(seed: seed, frameIndices: frames[clip], into: $0) }
+            try document.withVideoBuffer(clip: clip) { try renderer.render(seed: seed, frameIndices: frames[clip], into: $0) }
         }
         return document
     }
@@ -54,7 +54,7 @@ public enum ClipDocument {
         var rendering: UInt64 = 0
         for (index, seed) in seeds.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            clip.withUnsafeMutableBytes { renderer.render(seed: seed, frameIndices: frames[index], into: $0) }
+            try clip.withUnsafeMutableBytes { try renderer.render(seed: seed, frameIndices: frames[index], into: $0) }
             rendering += DispatchTime.now().uptimeNanoseconds - start
             try compressor.append(clip)
         }

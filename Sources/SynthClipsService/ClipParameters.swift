@@ -32,7 +32,7 @@ struct ClipParameters: Sendable {
     /// Parses the stage and the query. Unknown query names are errors (a typo must not silently
     /// render the default clip), except the `reserved` names the route itself reads.
     init(stage: String, query: [(name: String, value: String)], resolve: (String) throws -> Configuration,
-         routeParameters: Set<String> = []) throws {
+         textures: TextureLibrary, routeParameters: Set<String> = []) throws {
         self.stage = stage
         var configuration = try resolve(stage)
         var overrides: [(name: String, value: String)] = []
@@ -79,7 +79,9 @@ struct ClipParameters: Sendable {
         } catch {
             throw Problem(error)
         }
-        generator = VideoGenerator(configuration: configuration)
+        do { generator = try VideoGenerator(configuration: configuration, textures: textures) } catch {
+            throw Problem(error)
+        }
         if let explicit {
             do { try generator.validate(frameIndices: explicit) } catch { throw Problem(error, parameter: "frame_indices") }
             frames = .explicit(explicit)

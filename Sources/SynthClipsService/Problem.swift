@@ -52,6 +52,10 @@ extension Problem {
         switch error {
         case .unknownStage:
             self = .notFound(error.description)
+        case .noImagePool, .imagePoolMismatch:
+            // The request is well-formed; this server cannot serve it as configured.
+            self = Problem(status: 409, title: "Images pool unavailable", detail: error.description,
+                           parameter: error.field)
         case .invalidValue(_, _, let allowed):
             self = .badParameter(parameter ?? error.field ?? "configuration", error.description, allowed: allowed)
         default:

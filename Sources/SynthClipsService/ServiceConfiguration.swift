@@ -13,8 +13,12 @@ public struct ServiceConfiguration: Sendable {
     public var zstdLevel: Int32 = -3
     public var tlsCertificatePath: String?
     public var tlsPrivateKeyPath: String?
-    /// Directory of images for stage 8 (not used by the shape stages).
+    /// Directory of images: the images pool (stage 8, image backgrounds, static images).
     public var imagesDirectory: String?
+    /// Texture banks (`synthclips textures build`) that stand in for procedural pools.
+    public var textureBanks: [String] = []
+    /// Memory for cached textures.
+    public var textureCacheBytes = 1 << 30
     /// When set, every route but /healthz, /readyz and /openapi.yaml requires `Authorization: Bearer TOKEN`.
     public var token: String?
     /// Whether responses wait for their provenance row to be durable (the default) or skip

@@ -16,10 +16,14 @@ public final class SynthClipsService: Sendable {
     let authorization: Authorization?
     let openAPIDocument: [UInt8]
     let logger: any ServerLogger
+    /// Textures and images of the textured stages.
+    public let textures: TextureLibrary
 
-    public init(configuration: ServiceConfiguration, store: ProvenanceStore, logger: any ServerLogger = StderrLogger()) {
+    public init(configuration: ServiceConfiguration, store: ProvenanceStore, textures: TextureLibrary = TextureLibrary(),
+                logger: any ServerLogger = StderrLogger()) {
         self.configuration = configuration
         self.store = store
+        self.textures = textures
         self.logger = logger
         compressors = CompressorPool(level: configuration.zstdLevel)
         authorization = configuration.token.map { Authorization(token: Array($0.utf8)) }

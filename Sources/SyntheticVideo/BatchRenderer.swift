@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Renders independent clips on several threads. Each clip is written by exactly one thread with
 /// its own `ClipRenderer`, so the bytes do not depend on the thread count.
@@ -8,21 +9,27 @@ public enum BatchRenderer {
     public static func render(
         generator: VideoGenerator, seeds: [UInt64], frames: (UInt64) -> [Int], threads: Int,
         into buffer: UnsafeMutableRawBufferPointer
-    ) {
+    ) throws(TextureError) {
         let frameLists = seeds.map(frames)
         let clipBytes = frameLists.map { generator.clipByteCount(frames: $0.count) }
         let offsets = clipBytes.reduce(into: [0]) { $0.append($0.last! + $1) }
         precondition(buffer.count == offsets.last!, "batch buffer has the wrong size")
         let shared = SharedBuffer(buffer)
+        let failure = Mutex<TextureError?>(nil)
         let workers = Swift.max(1, Swift.min(threads, seeds.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let renderer = ClipRenderer(generator: generator)
             // Static assignment (clip i on worker i mod n): no shared counter, same bytes.
             for i in Swift.stride(from: worker, to: seeds.count, by: workers) {
                 let slice = UnsafeMutableRawBufferPointer(rebasing: shared.buffer[offsets[i]..<offsets[i + 1]])
-                renderer.render(seed: seeds[i], frameIndices: frameLists[i], into: slice)
+                do throws(TextureError) {
+                    try renderer.render(seed: seeds[i], frameIndices: frameLists[i], into: slice)
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                }
             }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }
 

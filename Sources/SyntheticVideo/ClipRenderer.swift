@@ -6,7 +6,7 @@ public final class ClipRenderer {
     private var frames: FrameRenderer
     private var crop: MultiScaleCrop?
     /// Full-resolution scratch frame, used only when an output crop is configured.
-    private var scratch: [UInt8]
+    private let scratch: UnsafeMutableRawBufferPointer
 
     public init(generator: VideoGenerator) {
         self.generator = generator
@@ -14,53 +14,64 @@ public final class ClipRenderer {
         frames = FrameRenderer(side: c.resolution)
         if c.crop == .videomaeMultiscale {
             crop = MultiScaleCrop(inputSide: c.resolution, outputSide: c.cropSize)
-            scratch = Array(repeating: 0, count: c.resolution * c.resolution * 3)
+            scratch = .allocate(byteCount: c.resolution * c.resolution * 3, alignment: 16)
         } else {
-            scratch = []
+            scratch = .allocate(byteCount: 0, alignment: 16)
         }
     }
 
-    public convenience init(configuration: Configuration) {
-        self.init(generator: VideoGenerator(configuration: configuration))
-    }
+    deinit { scratch.deallocate() }
 
     /// Renders the clip into a new array of `frameIndices.count × side × side × 3` bytes.
-    public func render(seed: UInt64, frameIndices: [Int]) -> [UInt8] {
+    public func render(seed: UInt64, frameIndices: [Int]) throws(TextureError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: generator.clipByteCount(frames: frameIndices.count))
-        out.withUnsafeMutableBytes { render(seed: seed, frameIndices: frameIndices, into: $0) }
+        var failure: TextureError?
+        out.withUnsafeMutableBytes { buffer in
+            do throws(TextureError) { try render(seed: seed, frameIndices: frameIndices, into: buffer) } catch { failure = error }
+        }
+        if let failure { throw failure }
         return out
     }
 
     /// Renders the clip into `buffer`, which must hold exactly `clipByteCount(frames:)` bytes.
-    /// Every byte of the buffer is written (a reused buffer needs no clearing).
-    public func render(seed: UInt64, frameIndices: [Int], into buffer: UnsafeMutableRawBufferPointer) {
+    /// Every byte of the buffer is written (a reused buffer needs no clearing). Throws only when
+    /// a texture cannot be loaded (a bank or image file that changed or vanished).
+    public func render(seed: UInt64, frameIndices: [Int], into buffer: UnsafeMutableRawBufferPointer) throws(TextureError) {
         let c = generator.configuration
         let side = c.outputSide
         let frameBytes = side * side * 3
         precondition(buffer.count == frameBytes * frameIndices.count, "clip buffer has the wrong size")
         guard let base = buffer.baseAddress else { return }
-        let objects = generator.sampler.objects(seed: seed)
-        let background = generator.background(seed: seed)
+        let appearance = try generator.appearance(seed: seed)
+        let objects = appearance.staticImage == nil ? generator.sampler.objects(seed: seed) : []
         let cropWindow = crop.map { $0.window(for: CounterRandom(scene: generator.sampler.scene, seed: seed, purpose: .crop)) }
 
         for (k, t) in frameIndices.enumerated() {
             let target = base + k * frameBytes
             // A frame equal to an earlier one (a static video, or a repeated index) is copied.
-            if let earlier = frameIndices[..<k].firstIndex(where: { c.isStatic || $0 == t }) {
+            if let earlier = frameIndices[..<k].firstIndex(where: { c.isStatic || appearance.staticImage != nil || $0 == t }) {
                 target.copyMemory(from: base + earlier * frameBytes, byteCount: frameBytes)
                 continue
             }
             if let crop, let cropWindow {
-                scratch.withUnsafeMutableBytes { full in
-                    let fullBase = full.baseAddress!
-                    frames.render(objects: objects, t: t, configuration: c, background: background,
-                                  into: FramePointer(base: fullBase, width: c.resolution))
-                    crop.resample(UnsafeRawPointer(fullBase), window: cropWindow, into: target)
-                }
+                let full = scratch.baseAddress!
+                try renderFrame(t, objects: objects, appearance: appearance, into: full)
+                crop.resample(UnsafeRawPointer(full), window: cropWindow, into: target)
             } else {
-                frames.render(objects: objects, t: t, configuration: c, background: background,
-                              into: FramePointer(base: target, width: side))
+                try renderFrame(t, objects: objects, appearance: appearance, into: target)
             }
         }
+    }
+
+    /// One full-resolution frame: the static image, or the objects over the background.
+    private func renderFrame(_ t: Int, objects: [SceneObject], appearance: ClipAppearance,
+                             into target: UnsafeMutableRawPointer) throws(TextureError) {
+        let c = generator.configuration
+        if let image = appearance.staticImage {
+            image.pixels.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            return
+        }
+        try frames.render(objects: objects, t: t, configuration: c, appearance: appearance,
+                          into: FramePointer(base: target, width: c.resolution))
     }
 }

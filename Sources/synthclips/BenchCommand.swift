@@ -39,6 +39,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object with a `stages` array.")
     var json = false
 
+    @OptionGroup var textureOptions: TextureOptions
+
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256") }
         guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
@@ -49,10 +51,14 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         var results: [JSONValue] = []
+        let library = try textureOptions.library()
         for id in stages.isEmpty ? Self.defaultStages : stages {
             let options = try ConfigurationOptions.parse([id] + overrides.flatMap { ["--set", $0] })
             let (stage, configuration) = try options.resolve()
-            let result = try measure(stage: stage.id, generator: VideoGenerator(configuration: configuration))
+            let generator = try VideoGenerator(configuration: configuration, textures: library)
+            let warm = try warmUp(generator)
+            if !json, let warm { print(warm) }
+            let result = try measure(stage: stage.id, generator: generator)
             if !json { print(result.text) }
             results.append(result.json)
         }
@@ -65,9 +71,20 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// For a textured stage, fetches every texture of its pools once (so the figures are for a
+    /// warm cache) and says how long that took.
+    private func warmUp(_ generator: VideoGenerator) throws -> String? {
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard let count = try generator.warmTextures(threads: threads) else { return nil }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return String(format: "  warm-up: %d textures in %.1f s (%.1f ms each on %d threads)",
+                      count, seconds, seconds * 1e3 / Double(max(count, 1)), threads)
+    }
+
     private func measure(stage: String, generator: VideoGenerator) throws -> StageResult {
         let threads = self.threads
         let timings = Mutex<[Double]>([])
+        let failure = Mutex<(any Error)?>(nil)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let start = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
@@ -79,12 +96,18 @@ struct BenchCommand: ParsableCommand {
             repeat {
                 let indices = generator.sampledFrameIndices(seed: seed)
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                buffer.withUnsafeMutableBytes { renderer.render(seed: seed, frameIndices: indices, into: $0) }
+                do {
+                    try buffer.withUnsafeMutableBytes { try renderer.render(seed: seed, frameIndices: indices, into: $0) }
+                } catch {
+                    failure.withLock { $0 = error }
+                    break
+                }
                 local.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                 seed += UInt64(threads)
             } while DispatchTime.now().uptimeNanoseconds < deadline
             timings.withLock { $0 += local }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let ms = timings.withLock { $0 }.sorted()
 
@@ -93,7 +116,7 @@ struct BenchCommand: ParsableCommand {
         let renderer = ClipRenderer(generator: generator)
         var raw = 0, compressed = 0, compressSeconds = 0.0
         for seed in UInt64(0)..<16 {
-            let clip = renderer.render(seed: seed, frameIndices: generator.sampledFrameIndices(seed: seed))
+            let clip = try renderer.render(seed: seed, frameIndices: generator.sampledFrameIndices(seed: seed))
             let t0 = DispatchTime.now().uptimeNanoseconds
             let out = try compressor.compress(clip)
             compressSeconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SynthClipsService
 import SyntheticVideo
 
 /// The stage and the `--set field=value` overrides shared by `render` and friends.
@@ -21,5 +22,25 @@ struct ConfigurationOptions: ParsableArguments {
             pairs.append((String(text[..<eq]), String(text[text.index(after: eq)...])))
         }
         return (stage, try stage.configuration.applying(overrides: pairs + extra))
+    }
+}
+
+/// Where textures and images come from (render, bench).
+struct TextureOptions: ParsableArguments {
+    @Option(help: "Directory of PNG/JPEG images: the images pool (stage 8, image backgrounds, static images).")
+    var images: String?
+
+    @Option(name: .customLong("texture-bank"), help: "A texture bank written by `synthclips textures build` (repeatable).")
+    var textureBanks: [String] = []
+
+    @Option(name: .customLong("texture-cache-mb"), help: "Memory for cached textures, in MiB.")
+    var textureCacheMB: Int = 1024
+
+    func validate() throws {
+        guard (0...1 << 20).contains(textureCacheMB) else { throw ValidationError("--texture-cache-mb must be in 0...1048576") }
+    }
+
+    func library() throws -> TextureLibrary {
+        try TextureLibrary.load(images: images, banks: textureBanks, cacheBytes: textureCacheMB << 20)
     }
 }

@@ -15,6 +15,7 @@ struct RenderCommand: ParsableCommand {
             """)
 
     @OptionGroup var options: ConfigurationOptions
+    @OptionGroup var textureOptions: TextureOptions
 
     @Option(help: "The video's seed.")
     var seed: UInt64
@@ -60,7 +61,7 @@ struct RenderCommand: ParsableCommand {
         if let numFrames { extra.append(("frames", String(numFrames))) }
         if let stride { extra.append(("stride", String(stride))) }
         let (stage, configuration) = try options.resolve(extra: extra)
-        let generator = VideoGenerator(configuration: configuration)
+        let generator = try VideoGenerator(configuration: configuration, textures: textureOptions.library())
         let indices = try frames.map(Self.parseFrames) ?? generator.sampledFrameIndices(seed: seed)
         try generator.validate(frameIndices: indices)
 
@@ -75,7 +76,7 @@ struct RenderCommand: ParsableCommand {
         }
         if let png {
             try FileManager.default.createDirectory(atPath: png, withIntermediateDirectories: true)
-            let side = configuration.outputSide, frameBytes = side * side * 3
+            let side = generator.configuration.outputSide, frameBytes = side * side * 3
             for (k, t) in indices.enumerated() {
                 let start = video.startIndex + k * frameBytes
                 let encoded = try PNG.encodeRGB(Array(video[start..<(start + frameBytes)]), width: side, height: side)

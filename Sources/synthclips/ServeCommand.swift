@@ -4,6 +4,7 @@ import HTTP2Server
 import Provenance
 import Synchronization
 import SynthClipsService
+import SyntheticVideo
 import TensorCodec
 
 struct ServeCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Every option can also come from the environment: SYNTHCLIPS_HOST, SYNTHCLIPS_PORT, SYNTHCLIPS_DB, \
             SYNTHCLIPS_WORKERS, SYNTHCLIPS_ZSTD_LEVEL, SYNTHCLIPS_TLS_CERT, SYNTHCLIPS_TLS_KEY, \
-            SYNTHCLIPS_IMAGES, SYNTHCLIPS_TOKEN_FILE (the command line wins). SIGTERM or SIGINT stop \
+            SYNTHCLIPS_IMAGES, SYNTHCLIPS_TEXTURE_BANKS, SYNTHCLIPS_TEXTURE_CACHE_MB, SYNTHCLIPS_TOKEN_FILE (the command line wins). SIGTERM or SIGINT stop \
             accepting, let in-flight responses finish, and exit.
             """)
 
@@ -31,8 +32,12 @@ struct ServeCommand: ParsableCommand {
     var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for TLS (env SYNTHCLIPS_TLS_KEY).")
     var tlsKey: String?
-    @Option(help: "Directory of images for stage 8 (env SYNTHCLIPS_IMAGES).")
+    @Option(help: "Directory of PNG/JPEG images: the images pool of stage 8, image backgrounds and static images (env SYNTHCLIPS_IMAGES).")
     var images: String?
+    @Option(name: .customLong("texture-bank"), help: "A texture bank written by `synthclips textures build` (repeatable; env SYNTHCLIPS_TEXTURE_BANKS, colon-separated).")
+    var textureBanks: [String] = []
+    @Option(name: .customLong("texture-cache-mb"), help: "Memory for cached textures in MiB (env SYNTHCLIPS_TEXTURE_CACHE_MB; default 1024).")
+    var textureCacheMB: Int?
     @Option(name: .customLong("token-file"), help: "File holding a bearer token required by every route but health (env SYNTHCLIPS_TOKEN_FILE).")
     var tokenFile: String?
     @Option(help: ArgumentHelp("Provenance logging: on (default) or off (benchmarks only).", visibility: .hidden))
@@ -56,6 +61,11 @@ struct ServeCommand: ParsableCommand {
         config.tlsCertificatePath = tlsCert ?? env["SYNTHCLIPS_TLS_CERT"]
         config.tlsPrivateKeyPath = tlsKey ?? env["SYNTHCLIPS_TLS_KEY"]
         config.imagesDirectory = images ?? env["SYNTHCLIPS_IMAGES"]
+        config.textureBanks = !textureBanks.isEmpty ? textureBanks
+            : (env["SYNTHCLIPS_TEXTURE_BANKS"].map { $0.split(separator: ":").map(String.init) } ?? [])
+        let cacheMB = try number(textureCacheMB, "SYNTHCLIPS_TEXTURE_CACHE_MB") ?? config.textureCacheBytes >> 20
+        guard (0...1 << 20).contains(cacheMB) else { throw ValidationError("the texture cache must be 0...1048576 MiB") }
+        config.textureCacheBytes = cacheMB << 20
         guard ["on", "off"].contains(provenance) else { throw ValidationError("--provenance is on or off") }
         config.provenanceEnabled = provenance == "on"
         if let path = tokenFile ?? env["SYNTHCLIPS_TOKEN_FILE"] {
@@ -78,7 +88,10 @@ struct ServeCommand: ParsableCommand {
         logger.log(.info, "synthclips: nghttp2 \(LinkedLibraries.nghttp2), \(LinkedLibraries.openSSL), zstd \(Zstd.versionString), libpng \(PNG.versionString), SQLite \(ProvenanceStore.sqliteVersion)")
         let store = try ProvenanceStore(path: config.databasePath, replica: config.replica,
                                         options: ProvenanceOptions(durability: config.provenanceEnabled ? .beforeResponse : .off))
-        let service = SynthClipsService(configuration: config, store: store, logger: logger)
+        let textures = try TextureLibrary.load(images: config.imagesDirectory, banks: config.textureBanks,
+                                               cacheBytes: config.textureCacheBytes)
+        for line in textures.startupReport { logger.log(.info, "synthclips: \(line)") }
+        let service = SynthClipsService(configuration: config, store: store, textures: textures, logger: logger)
         let poolBox = Mutex<WorkerPool?>(nil)
         let router = service.makeRouter(pool: { poolBox.withLock { $0 } })
         var serverConfig = HTTP2Server.Configuration(

@@ -39,9 +39,12 @@ import Testing
         case .choice(let options):
             let v = options.first { JSONValue.string($0) != current }!
             return (.string(v), v)
-        case .choiceList(let options):
+        case .choiceList(let options, _):
             // The text gives them out of order; the normal form is the options' order.
-            return (.array([.string(options[1]), .string(options[4])]), "\(options[4]),\(options[1])")
+            return (.array([.string(options[1]), .string(options.last!)]), "\(options.last!),\(options[1])")
+        case .sha256:
+            let digest = String(repeating: "0123456789abcdef", count: 4)
+            return (.string(digest), digest)
         }
     }
 
@@ -71,10 +74,15 @@ import Testing
         case .choice(let options):
             return [.string("nope"), .string(options[0].uppercased()), .string(""), .string(options[0] + " "),
                     .array([.string(options[0])]), .integer(0), .null, .bool(true)]
-        case .choiceList(let options):
-            return [.array([]), .array([.string("nope")]), .array([.string(options[0]), .string(options[0])]),
-                    .array([.string(options[0]), .string("nope")]), .array([.integer(0)]), .string(options[0]),
-                    .null, .integer(1), .object([:])]
+        case .choiceList(let options, let allowsEmpty):
+            return (allowsEmpty ? [] : [.array([])]) + [
+                .array([.string("nope")]), .array([.string(options[0]), .string(options[0])]),
+                .array([.string(options[0]), .string("nope")]), .array([.integer(0)]), .string(options[0]),
+                .null, .integer(1), .object([:])]
+        case .sha256:
+            let digest = String(repeating: "0123456789abcdef", count: 4)
+            return [.string(digest.uppercased()), .string(digest + "0"), .string(String(digest.dropLast())),
+                    .string(String(repeating: "g", count: 64)), .integer(0), .null, .array([.string(digest)])]
         }
     }
 
@@ -94,8 +102,10 @@ import Testing
                     "\(r.upperBound),\(r.lowerBound)", "1,2,3", "a,b", "", "0.1,", ",0.1", "nan,1"]
         case .choice(let options):
             return ["nope", options[0].uppercased(), "", "\(options[0]),\(options[0])"]
-        case .choiceList(let options):
-            return ["", "nope", "\(options[0]),\(options[0])", "\(options[0]),", "\(options[0]),nope"]
+        case .choiceList(let options, let allowsEmpty):
+            return (allowsEmpty ? [] : [""]) + ["nope", "\(options[0]),\(options[0])", "\(options[0]),", "\(options[0]),nope"]
+        case .sha256:
+            return ["abc", String(repeating: "A", count: 64), String(repeating: "0", count: 65)]
         }
     }
 
@@ -126,6 +136,7 @@ import Testing
             "resolution", "objects", "radiusExponent", "radiusRange", "radiusPoints", "centerRange", "shapes", "color",
             "speed", "acceleration", "direction", "rotationSpeed", "scaleSpeed", "shearSpeed", "circleTransform",
             "transformPivot", "background", "duration", "frames", "stride", "crop", "cropSize",
+            "textures", "textureCount", "textureSeed", "textureTint", "staticImageShare", "imagePool",
         ])
         #expect(Configuration.fieldNames == Self.fieldNames)
         // The JSON form names every field, and nothing else.
@@ -133,7 +144,14 @@ import Testing
         #expect(Set(members.keys) == Set(Self.fieldNames))
         // Output fields do not shape the scene; every other field does.
         #expect(Set(Configuration.fields.filter { !$0.shapesScene }.map(\.name))
-                == ["resolution", "frames", "stride", "crop", "cropSize"])
+                == ["resolution", "frames", "stride", "crop", "cropSize", "textures", "textureCount", "textureSeed",
+                    "textureTint", "staticImageShare", "imagePool"])
+        // Fields added later stay out of the canonical text at their defaults (hashes of older
+        // configurations never change) and are in it otherwise.
+        #expect(Set(Configuration.fields.filter(\.addedLater).map(\.name))
+                == ["textures", "textureCount", "textureSeed", "textureTint", "staticImageShare", "imagePool"])
+        #expect(!Configuration().canonicalText.contains("texture"))
+        #expect(preset("accelerating-textures").canonicalText.contains(#""textures":["statistical"]"#))
         for field in Configuration.fields {
             #expect(!field.summary.isEmpty, "\(field.name) has a summary")
             // The default is itself valid.
@@ -243,7 +261,9 @@ import Testing
             for option in options {
                 #expect(Self.value(try base.applying(overrides: [(name, option)]), name) == .string(option))
             }
-        case .choiceList(let options):
+        case .sha256:
+            #expect(Self.value(try base.applying(overrides: [(name, "")]), name) == .string(""))
+        case .choiceList(let options, _):
             let all = try base.applying(overrides: [(name, options.joined(separator: ","))])
             #expect(Self.value(all, name) == .array(options.map(JSONValue.string)))
             for option in options {
@@ -343,11 +363,22 @@ import Testing
         "moving-shapes": "d45081c95aef21e576f5affaaf2b79eb73c3b3eb250e5d9752584bdab905eb79",
         "transforming-shapes": "bc073f513423ae26ca6c78a059c08e30cd146ff7ba53d7408d1466b77872290c",
         "accelerating-shapes": "4680dce283261ed7646bd2ab2bcddb4634ffff29bfc31b6a2bf7ed78cda9c27d",
+        "accelerating-textures": "4219f5cea0cf4361554476e0748ec74f8a0e5d2328d1073cca9a2edceb9b2a76",
+        "accelerating-stylegan": "08b18e7585092eae82896082396a2b21273cf1261123c78a97769cda5d2066e3",
+        "accelerating-image-crops": "f853ceab1ec60f17a1eb7ee4d901cfa1775f120cf1973d6a2a1090bb6801b606",
         "moving-circles-slow": "652fd7f54be25447a6d5c2ab31dd5cca7eb716e3f8bb84070f80cdd3e76dd09f",
         "moving-shapes-slow": "8793c8b7f2ce992b2cc94f80c5b2ecb8a05c7afa9b25b40bd043a11568489584",
         "transforming-shapes-slow": "4b7019751d4e74b91c8448758ca1c55d6af5efe6b264d5a405107106ff0ae1f3",
         "accelerating-shapes-slow": "5fffb4e1cf8d704bdf4ec6a8952377e2c8f254e603145c5a1e51778fe9a8f0fd",
+        "accelerating-textures-slow": "5479fd5d001da28470855f5c1f115ef0f9d6a6a02633d8e46309c0c412713ef1",
+        "accelerating-stylegan-slow": "9f9781e347ba9db9f3277bb382e6e6cfe40de27f4c4eb67bf829c7cb733fe16b",
+        "accelerating-image-crops-slow": "1b3527858d3e9720879fd6001af52d8916394c718576b4f4d17ecdeb22284685",
         "accelerating-shapes-color-background": "ba3db422bed8dd78680a4c938676d495048d15a4122178a799875082ba0140fc",
+        "accelerating-shapes-image-background": "2ed968bb47a54a9b208e5c52630868a106c81ff41117a22cdccf7ab57b31a1a7",
+        "accelerating-shapes-static-images": "88b0e8ec976e3e9e7349094228124799222c3f51511da5b0b68259eef92fce51",
+        "accelerating-textures-color-background": "4357a70a506cd58b571bf02c97cb7e5475ba52f1fe65e6e4dddc9da2e9a62565",
+        "accelerating-textures-saturated": "40b9ebeec869b237c897329b737949866012858a2e1d8bb9b9ada6e86b696a8c",
+        "accelerating-textures-and-images": "158e5c9bab051a1d3c258b97aca2c2cdb8c1f591bfa0e2f71c55fb3b79a63c76",
     ]
 
     @Test func presetHashesArePinned() {
@@ -364,7 +395,8 @@ import Testing
     @Test func canonicalTextIsCompactAndSorted() {
         let text = Configuration().canonicalText
         #expect(!text.contains(" ") && !text.contains("\n"))
-        let keys = Self.fieldNames.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let keys = Configuration.fields.filter { !$0.addedLater }.map(\.name)
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         var position = text.startIndex
         for key in keys {
             guard let range = text.range(of: "\"\(key)\":", range: position..<text.endIndex) else {
@@ -505,7 +537,8 @@ import Testing
     @Test func slowVariantsHalveTheSpeedRange() throws {
         let slow = Stage.all.filter { $0.id.hasSuffix("-slow") }
         #expect(Set(slow.map(\.id)) == ["moving-circles-slow", "moving-shapes-slow", "transforming-shapes-slow",
-                                        "accelerating-shapes-slow"])
+                                        "accelerating-shapes-slow", "accelerating-textures-slow",
+                                        "accelerating-stylegan-slow", "accelerating-image-crops-slow"])
         for stage in slow {
             #expect(stage.configuration.speed == 0.6...1.5, "\(stage.id)")
             #expect(stage.parent == String(stage.id.dropLast("-slow".count)))

@@ -13,8 +13,9 @@ import Testing
         var renderer = FrameRenderer(side: 32)
         var frame = [UInt8](repeating: 0x77, count: 32 * 32 * 3)
         frame.withUnsafeMutableBytes { buffer in
-            renderer.render(objects: objects, t: 0, configuration: Configuration(), background: background,
-                            into: FramePointer(base: buffer.baseAddress!, width: 32))
+            try! renderer.render(objects: objects, t: 0, configuration: Configuration(),
+                                 appearance: ClipAppearance(background: background),
+                                 into: FramePointer(base: buffer.baseAddress!, width: 32))
         }
         return frame
     }

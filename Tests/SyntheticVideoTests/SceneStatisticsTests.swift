@@ -3,7 +3,7 @@ import Testing
 
 /// The sampled scene follows the distributions of GENERATORS.md §2 and §6.1.
 @Suite struct SceneStatisticsTests {
-    let generator = VideoGenerator(configuration: preset("accelerating-shapes"))
+    let generator = try! VideoGenerator(configuration: preset("accelerating-shapes"))
 
     func objects(_ count: Int) -> [SceneObject] {
         (0..<count).map { generator.sampler.object(seed: UInt64($0 / 500), index: $0 % 500) }
@@ -120,13 +120,13 @@ import Testing
             ("objects", "1"), ("shapes", "square"), ("radiusRange", "0.1,0.1001"), ("centerRange", "0.5"),
             ("rotationSpeed", "0"), ("scaleSpeed", "0"), ("shearSpeed", "0"),
         ])
-        let generator = VideoGenerator(configuration: configuration)
+        let generator = try VideoGenerator(configuration: configuration)
         let frames = Array(stride(from: 0, through: 30, by: 2))
         var checked = 0
         for seed in UInt64(1)...12 {
             let object = generator.sampler.object(seed: seed, index: 0)
             let side = Int(Double(object.radius) * 2.0.squareRoot())
-            let clip = ClipRenderer(generator: generator).render(seed: seed, frameIndices: frames)
+            let clip = try ClipRenderer(generator: generator).render(seed: seed, frameIndices: frames)
             for (k, t) in frames.enumerated() {
                 let td = Double(t)
                 let v = object.speed + object.acceleration * td

@@ -3,9 +3,10 @@ import Foundation
 
 /// Renders the default (seed-sampled) clip of a configuration.
 func renderSampledClip(_ configuration: Configuration, seed: UInt64) -> (frames: [Int], bytes: [UInt8]) {
-    let generator = VideoGenerator(configuration: configuration)
+    // Test configurations are valid and untextured or procedural; a failure is a test bug.
+    let generator = try! VideoGenerator(configuration: configuration)
     let frames = generator.sampledFrameIndices(seed: seed)
-    return (frames, ClipRenderer(generator: generator).render(seed: seed, frameIndices: frames))
+    return (frames, try! ClipRenderer(generator: generator).render(seed: seed, frameIndices: frames))
 }
 
 func preset(_ id: String) -> Configuration {

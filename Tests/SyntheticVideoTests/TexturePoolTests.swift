@@ -43,11 +43,12 @@ import Testing
     @Test func coldCacheWarmCacheAndBankServeIdenticalBytes() throws {
         for (name, pool) in try Self.pools() {
             let direct = try (0..<4).map { try pool.texture($0) }
-            let cache = TextureCache(pool: pool, byteLimit: 10 * direct[0].byteCount)
+            let store = TextureCache(byteLimit: 10 * direct[0].byteCount)
+            let cache = store.pool(wrapping: pool)
             let cold = try (0..<4).map { try cache.texture($0) }
             let warm = try (0..<4).map { try cache.texture($0) }
             #expect(cold == direct && warm == direct, "\(name)")
-            #expect(cache.misses == 4 && cache.hits == 4 && cache.bytes == 4 * direct[0].byteCount, "\(name)")
+            #expect(store.misses == 4 && store.hits == 4 && store.bytes == 4 * direct[0].byteCount, "\(name)")
             let directory = Self.temporaryDirectory(name)
             defer { try? FileManager.default.removeItem(atPath: directory) }
             try TextureBank.write(pool, count: 4, to: directory, threads: 2)
@@ -105,15 +106,16 @@ import Testing
 
     @Test func cacheComputesConcurrentRequestsOnceAndEvictsLeastRecentlyUsed() throws {
         let pool = CountingPool()
-        let cache = TextureCache(pool: pool, byteLimit: 36)  // three 12-byte textures
+        let store = TextureCache(byteLimit: 36)  // three 12-byte textures
+        let cache = store.pool(wrapping: pool)
         let results = parallelMap(Array(repeating: 7, count: 6), threads: 6) { try! cache.texture($0) }
         #expect(results.allSatisfy { $0.pixels[0] == 7 })
-        #expect(pool.calls.current == 1 && cache.misses == 1 && cache.hits == 5)
+        #expect(pool.calls.current == 1 && store.misses == 1 && store.hits == 5)
         _ = try cache.texture(1)
         _ = try cache.texture(2)
         _ = try cache.texture(7)  // 7 becomes most recent; 1 is now the oldest
         _ = try cache.texture(3)  // evicts 1
-        #expect(cache.bytes == 36 && cache.entryCount == 3)
+        #expect(store.bytes == 36 && store.entryCount == 3)
         let before = pool.calls.current
         _ = try cache.texture(7)
         _ = try cache.texture(2)

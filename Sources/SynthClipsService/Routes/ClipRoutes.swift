@@ -56,7 +56,7 @@ extension SynthClipsService {
                         frames: ClipParameters.Frames? = nil) throws -> ClipParameters {
         let stage = request.pathParameters["stage"] ?? ""
         let parameters = try ClipParameters(stage: stage, query: request.queryItems, resolve: resolve,
-                                            routeParameters: routeParameters)
+                                            textures: textures, routeParameters: routeParameters)
         guard let frames else { return parameters }
         return ClipParameters(stage: parameters.stage, generator: parameters.generator, frames: frames)
     }

@@ -12,7 +12,10 @@ extension SynthClipsService {
                         body: .deferred { [self] finish in
             let side = parameters.generator.configuration.outputSide
             let indices = parameters.frameIndices(seed: seed)
-            let clip = ClipRenderer(generator: parameters.generator).render(seed: seed, frameIndices: indices)
+            let clip: [UInt8]
+            do { clip = try ClipRenderer(generator: parameters.generator).render(seed: seed, frameIndices: indices) } catch {
+                return finish(.failure(error))
+            }
             let across = min(columns, indices.count), down = (indices.count + across - 1) / across
             let width = across * side, frameBytes = side * side * 3
             var sheet = [UInt8](repeating: 0, count: width * down * side * 3)

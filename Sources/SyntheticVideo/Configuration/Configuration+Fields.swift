@@ -24,6 +24,26 @@ extension Configuration {
         int("stride", \.stride, 1...64, "frames", "Stride between the frames of a sampled clip.", scene: false),
         choice("crop", \.crop, "Optional output transform (VideoMAE multi-scale crop).", scene: false),
         int("cropSize", \.cropSize, 16...1024, "px", "Output side of the multi-scale crop.", scene: false),
+    ] + texturing.map { field in
+        var field = field
+        field.addedLater = true
+        return field
+    }
+
+    /// The fields of the textured stages and their variants (added after the first release).
+    /// Appearance only: the geometry of a textured stage is that of its flat-coloured parent.
+    private static let texturing: [ConfigurationField] = [
+        choiceList("textures", \.textures, "Texture pools of the objects, mixed per object by size (empty: flat colours).",
+                   allowsEmpty: true, scene: false),
+        int("textureCount", \.textureCount, 1...1_000_000, "textures", "Ids of each procedural texture pool.", scene: false),
+        int("textureSeed", \.textureSeed, 0...2_147_483_647, "", "Seed of the procedural texture pools.", scene: false),
+        choice("textureTint", \.textureTint, "Whether objects add their colour to their texture (D10).", scene: false),
+        number("staticImageShare", \.staticImageShare, 0...1, "", "Share of seeds rendered as one pool image repeated (D11).",
+               scene: false),
+        ConfigurationField(name: "imagePool", kind: .sha256, unit: "", summary:
+            "Manifest hash of the images pool (set by the server when images are used; empty otherwise).",
+            shapesScene: false, get: { .string($0.imagePool) },
+            set: { if case .string(let s) = $1 { $0.imagePool = s } }),
     ]
 
     /// The largest clip the configuration may describe (frames × side² × 3 bytes).
@@ -48,9 +68,9 @@ extension Configuration {
 
     private static func number(
         _ name: String, _ path: WritableKeyPath<Configuration, Double> & Sendable, _ range: ClosedRange<Double>,
-        _ unit: String, _ summary: String
+        _ unit: String, _ summary: String, scene: Bool = true
     ) -> ConfigurationField {
-        ConfigurationField(name: name, kind: .number(range), unit: unit, summary: summary, shapesScene: true,
+        ConfigurationField(name: name, kind: .number(range), unit: unit, summary: summary, shapesScene: scene,
                            get: { .number($0[keyPath: path]) },
                            set: { if let d = $1.numberValue { $0[keyPath: path] = d } })
     }
@@ -90,15 +110,16 @@ extension Configuration {
                            set: { if case .string(let s) = $1, let e = E(rawValue: s) { $0[keyPath: path] = e } })
     }
 
-    private static func choiceList(
-        _ name: String, _ path: WritableKeyPath<Configuration, [Shape]> & Sendable, _ summary: String
-    ) -> ConfigurationField {
-        ConfigurationField(name: name, kind: .choiceList(Shape.allCases.map(\.rawValue)), unit: "", summary: summary,
-                           shapesScene: true,
+    private static func choiceList<E: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _ path: WritableKeyPath<Configuration, [E]> & Sendable, _ summary: String,
+        allowsEmpty: Bool = false, scene: Bool = true
+    ) -> ConfigurationField where E.RawValue == String {
+        ConfigurationField(name: name, kind: .choiceList(E.allCases.map(\.rawValue), allowsEmpty: allowsEmpty), unit: "",
+                           summary: summary, shapesScene: scene,
                            get: { .array($0[keyPath: path].map { .string($0.rawValue) }) },
                            set: {
                                if case .array(let items) = $1 {
-                                   $0[keyPath: path] = items.compactMap { if case .string(let s) = $0 { Shape(rawValue: s) } else { nil } }
+                                   $0[keyPath: path] = items.compactMap { if case .string(let s) = $0 { E(rawValue: s) } else { nil } }
                                }
                            })
     }

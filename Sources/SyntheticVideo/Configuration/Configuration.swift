@@ -48,6 +48,20 @@ public struct Configuration: Sendable, Hashable {
     public var crop = Crop.none
     /// Output side of the multi-scale crop.
     public var cropSize = 224
+    /// Texture pools of the objects (§4); empty: flat colours. With several pools each object
+    /// draws uniformly over their union, so a pool's weight is its size (D11).
+    public var textures: [TexturePoolKind] = []
+    /// Ids of each procedural texture pool.
+    public var textureCount = 1_000
+    /// Seed of the procedural texture pools.
+    public var textureSeed = 0
+    /// Whether textured objects add their colour to the texture (D10).
+    public var textureTint = TextureTint.none
+    /// Share of seeds whose clip is one image of the images pool repeated (D11's static-image variant).
+    public var staticImageShare = 0.0
+    /// Manifest hash (SHA-256) of the images pool the clips are cut from: filled in by the
+    /// renderer's texture library when the configuration uses images; empty otherwise.
+    public var imagePool = ""
 
     public init() {}
 
@@ -59,6 +73,9 @@ public struct Configuration: Sendable, Hashable {
 
     /// Side of the frames a clip carries (after the optional crop).
     public var outputSide: Int { crop == .none ? resolution : cropSize }
+
+    /// True when some pixel may come from the images pool (textures, background or static clips).
+    public var usesImages: Bool { textures.contains(.images) || background == .image || staticImageShare > 0 }
 }
 
 public enum Shape: String, Sendable, Hashable, CaseIterable {
@@ -98,6 +115,21 @@ public enum Background: String, Sendable, Hashable, CaseIterable {
     case black
     /// One colour per video, channels U{0..254}.
     case randomColor = "random-color"
+    /// One image of the images pool per video, nearest-resized to the canvas.
+    case image
+}
+
+/// Where textures come from (GENERATORS.md §7, §8, and a directory of images).
+public enum TexturePoolKind: String, Sendable, Hashable, CaseIterable {
+    case statistical
+    case styleganOriented = "stylegan-oriented"
+    case images
+}
+
+public enum TextureTint: String, Sendable, Hashable, CaseIterable {
+    case none
+    /// The object's colour is added to its texture with a saturating add (D10).
+    case saturate
 }
 
 public enum Crop: String, Sendable, Hashable, CaseIterable {

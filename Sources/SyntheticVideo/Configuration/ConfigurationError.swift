@@ -7,6 +7,10 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
     case malformedJSON(String)
     case unknownStage(String, known: [String])
     case invalidFrames(String)
+    /// The configuration uses the images pool and the renderer has none.
+    case noImagePool
+    /// The configuration names an images pool other than the renderer's.
+    case imagePoolMismatch(requested: String, available: String)
 
     public var description: String {
         switch self {
@@ -20,6 +24,12 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
             return "unknown stage '\(name)'; known stages: \(known.joined(separator: ", "))"
         case .invalidFrames(let detail):
             return "invalid frames: \(detail)"
+        case .noImagePool:
+            return "this configuration takes pixels from an images pool (textures 'images', background 'image' or "
+                + "staticImageShare > 0) and none is loaded: start the server (or `synthclips render`) with "
+                + "--images DIR, a directory of PNG and JPEG files"
+        case .imagePoolMismatch(let requested, let available):
+            return "the configuration was cut from images pool \(requested), but the loaded pool is \(available)"
         }
     }
 
@@ -30,6 +40,8 @@ public enum ConfigurationError: Error, Equatable, Sendable, CustomStringConverti
         case .invalidValue(let field, _, _): return field
         case .unknownStage: return "stage"
         case .invalidFrames: return "frames"
+        case .noImagePool: return "textures"
+        case .imagePoolMismatch: return "imagePool"
         case .malformedJSON: return nil
         }
     }

@@ -10,8 +10,10 @@ public struct ConfigurationField: Sendable {
         /// Two numbers [low, high], low ≤ high, both within the bounds.
         case numberRange(ClosedRange<Double>)
         case choice([String])
-        /// A non-empty set of choices, written in the order of the options.
-        case choiceList([String])
+        /// A set of choices (non-empty unless allowed), written in the order of the options.
+        case choiceList([String], allowsEmpty: Bool)
+        /// A lower-case hex SHA-256, or the empty string.
+        case sha256
     }
 
     public let name: String
@@ -21,6 +23,8 @@ public struct ConfigurationField: Sendable {
     /// Whether the field shapes the scene (and so keys the random streams). Output fields
     /// (resolution, frames, stride, crop) do not: a 128-pixel render is the same scene at half size.
     public let shapesScene: Bool
+    /// Whether the field came after the first release: the canonical text omits it at its default.
+    public var addedLater = false
     let get: @Sendable (Configuration) -> JSONValue
     let set: @Sendable (inout Configuration, JSONValue) -> Void
 
@@ -32,7 +36,9 @@ public struct ConfigurationField: Sendable {
         case .integerRange(let r): return "two integers [low, high] with \(r.lowerBound) ≤ low ≤ high ≤ \(r.upperBound)"
         case .numberRange(let r): return "two numbers [low, high] with \(r.lowerBound) ≤ low ≤ high ≤ \(r.upperBound)"
         case .choice(let options): return "one of \(options.joined(separator: ", "))"
-        case .choiceList(let options): return "a non-empty list of distinct values from \(options.joined(separator: ", "))"
+        case .choiceList(let options, let allowsEmpty):
+            return "a \(allowsEmpty ? "" : "non-empty ")list of distinct values from \(options.joined(separator: ", "))"
+        case .sha256: return "64 lower-case hex digits (a SHA-256) or the empty string"
         }
     }
 
@@ -59,13 +65,18 @@ public struct ConfigurationField: Sendable {
         case .choice(let options):
             guard case .string(let s) = value, options.contains(s) else { throw bad }
             return value
-        case .choiceList(let options):
-            guard case .array(let items) = value, !items.isEmpty else { throw bad }
+        case .choiceList(let options, let allowsEmpty):
+            guard case .array(let items) = value, allowsEmpty || !items.isEmpty else { throw bad }
             var chosen = Set<String>()
             for item in items {
                 guard case .string(let s) = item, options.contains(s), chosen.insert(s).inserted else { throw bad }
             }
             return .array(options.filter(chosen.contains).map(JSONValue.string))
+        case .sha256:
+            guard case .string(let s) = value,
+                  s.isEmpty || (s.utf8.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) })
+            else { throw bad }
+            return value
         }
     }
 
@@ -94,8 +105,8 @@ public struct ConfigurationField: Sendable {
                 if case .integerRange = kind { items.append(try integer(part)) } else { items.append(try number(part)) }
             }
             value = .array(items.count == 1 ? [items[0], items[0]] : items)
-        case .choice: value = .string(text)
-        case .choiceList: value = .array(parts.map(JSONValue.string))
+        case .choice, .sha256: value = .string(text)
+        case .choiceList: value = .array(text.isEmpty ? [] : parts.map(JSONValue.string))
         }
         return try validate(value)
     }

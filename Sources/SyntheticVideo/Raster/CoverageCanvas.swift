@@ -85,7 +85,7 @@ struct CoverageCanvas: ~Copyable {
 
     /// Paints the not-yet-covered pixels of columns a...b (clipped to the canvas) of row y.
     @inline(__always)
-    mutating func paint(row y: Int, from a: Int, to b: Int, pattern: ColorPattern, frame: FramePointer) {
+    mutating func paint<Paint: SpanPaint>(row y: Int, from a: Int, to b: Int, paint: Paint, frame: FramePointer) {
         let lo = Swift.max(a, 0), hi = Swift.min(b, width - 1)
         guard lo <= hi else { return }
         let base = y * wordsPerRow
@@ -101,7 +101,7 @@ struct CoverageCanvas: ~Copyable {
             while open != 0 {
                 let start = open.trailingZeroBitCount
                 let length = (~(open &>> UInt64(start))).trailingZeroBitCount
-                frame.fill(row: y, column: w &* 64 &+ start, count: length, pattern: pattern)
+                paint.fill(row: y, column: w &* 64 &+ start, count: length, frame: frame)
                 painted &+= length
                 open = length &+ start >= 64 ? 0 : open & (~UInt64(0) &<< UInt64(start &+ length))
             }

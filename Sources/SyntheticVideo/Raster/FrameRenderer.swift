@@ -2,24 +2,29 @@
 /// object whose box misses the canvas or lies on fully painted tiles is skipped (first by a
 /// conservative box that needs no trigonometry, then by its exact box); otherwise its
 /// silhouette at frame t is traced into row spans, and the coverage canvas paints only the
-/// pixels no nearer object has painted. What stays uncovered is the background.
+/// pixels no nearer object has painted, with the object's colour or its texture. What stays
+/// uncovered is the background.
 struct FrameRenderer: ~Copyable {
     private var spans: RowSpans
     private var canvas: CoverageCanvas
+    /// The texture grid of the textured stages: side 2·res (§4 step 1).
+    private var grid: TexelGrid
     let side: Int
 
     init(side: Int) {
         self.side = side
         spans = RowSpans(height: side)
         canvas = CoverageCanvas(width: side, height: side)
+        grid = TexelGrid(side: 2 * side)
     }
 
-    mutating func render(objects: [SceneObject], t: Int, configuration: Configuration, background: RGB,
-                         into frame: FramePointer) {
+    mutating func render(objects: [SceneObject], t: Int, configuration: Configuration, appearance: ClipAppearance,
+                         into frame: FramePointer) throws(TextureError) {
         canvas.reset()
         let resolution = configuration.resolution, circleTransform = configuration.circleTransform
-        for object in objects.reversed() {
+        for index in objects.indices.reversed() {
             if canvas.isFinished { break }
+            let object = objects[index]
             // Cheap rejections first: culled, off the canvas, or behind painted tiles.
             guard let pose = object.pose(at: t, resolution: resolution),
                   let reach = object.reachBox(pose, circleTransform: circleTransform)?.clipped(width: side, height: side),
@@ -28,15 +33,43 @@ struct FrameRenderer: ~Copyable {
                   let box = silhouette.bounds?.clipped(width: side, height: side),
                   !canvas.isCovered(box) else { continue }
             spans.trace(silhouette, rows: box, finished: canvas.finished)
-            for y in spans.top...spans.bottom where spans.left[y] <= spans.right[y] {
-                canvas.paint(row: y, from: spans.left[y], to: spans.right[y], pattern: object.pattern, frame: frame)
+            guard let textures = appearance.objectTextures else {
+                paintSpans(object.pattern, frame: frame)
+                continue
+            }
+            let texture = try textures.texture(index)
+            grid.prepare(width: texture.width, height: texture.height)
+            let map = object.textureMap(pose, circleTransform: circleTransform)
+            let tint = appearance.tint ? object.color : nil
+            texture.pixels.withUnsafeBufferPointer { texels in
+                // A map beyond fixed-point range (never for the presets) paints the texture's
+                // top-left patch, translated.
+                let paint = TexturedPaint(texels: texels.baseAddress!, grid: grid, map: map, tint: tint)
+                    ?? TexturedPaint(texels: texels.baseAddress!, grid: grid, map: .translation(0, 0), tint: tint)!
+                paintSpans(paint, frame: frame)
             }
         }
-        if !canvas.isFinished {
-            let pattern = ColorPattern(background)
-            for y in 0..<side where !canvas.finished[y] {
-                canvas.paint(row: y, from: 0, to: side - 1, pattern: pattern, frame: frame)
+        guard !canvas.isFinished else { return }
+        if let image = appearance.backgroundImage {
+            image.pixels.withUnsafeBufferPointer { pixels in
+                paintBackground(ImagePaint(pixels: pixels.baseAddress!), frame: frame)
             }
+        } else {
+            paintBackground(ColorPattern(appearance.background), frame: frame)
+        }
+    }
+
+    /// Paints the traced spans (their uncovered pixels).
+    private mutating func paintSpans<Paint: SpanPaint>(_ paint: Paint, frame: FramePointer) {
+        for y in spans.top...spans.bottom where spans.left[y] <= spans.right[y] {
+            canvas.paint(row: y, from: spans.left[y], to: spans.right[y], paint: paint, frame: frame)
+        }
+    }
+
+    /// Paints every pixel no object covered.
+    private mutating func paintBackground<Paint: SpanPaint>(_ paint: Paint, frame: FramePointer) {
+        for y in 0..<side where !canvas.finished[y] {
+            canvas.paint(row: y, from: 0, to: side - 1, paint: paint, frame: frame)
         }
     }
 }

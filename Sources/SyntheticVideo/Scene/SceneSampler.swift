@@ -8,6 +8,8 @@ struct SceneSampler: Sendable {
         case rotation, scaleX, scaleY, shearX, shearY
         /// θ0 (oriented square), α (rectangle), or the first of four corner angles.
         case angle0
+        /// The texture pick of a textured object (after the four angle positions).
+        case texture = 32
     }
 
     let configuration: Configuration
@@ -63,6 +65,11 @@ struct SceneSampler: Sendable {
             scaleSpeedX: symmetric(.scaleX, c.scaleSpeed), scaleSpeedY: symmetric(.scaleY, c.scaleSpeed),
             shearSpeedX: symmetric(.shearX, c.shearSpeed), shearSpeedY: symmetric(.shearY, c.shearSpeed),
             corners: Corners(corners), pivot: pivot)
+    }
+
+    /// The uniform that picks object `index`'s texture.
+    func textureUniform(seed: UInt64, index: Int) -> Double {
+        CounterRandom(scene: scene, seed: seed, purpose: .object, index: UInt64(index)).unit(Draw.texture.rawValue)
     }
 
     /// Corners in local coordinates and the shape's centre (§2.8): circles are centred on the

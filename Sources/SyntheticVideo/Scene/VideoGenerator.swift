@@ -1,16 +1,29 @@
-/// A configuration compiled for rendering: its hash, scene digest and radius table, plus the
-/// per-video draws (duration, clip start, background). Immutable and shareable across threads;
-/// each thread renders with its own `ClipRenderer`.
+/// A configuration compiled for rendering: its hash, scene digest, radius table and texture
+/// pools, plus the per-video draws (duration, clip start, background, static image). Immutable
+/// and shareable across threads; each thread renders with its own `ClipRenderer`.
 public struct VideoGenerator: Sendable {
+    /// The configuration as rendered (`imagePool` filled in when it uses images).
     public let configuration: Configuration
     /// Hex SHA-256 of the canonical configuration.
     public let configurationHash: String
     let sampler: SceneSampler
+    /// nil when the configuration takes no pixels from textures or images.
+    let textures: TextureSources?
 
-    public init(configuration: Configuration) {
-        self.configuration = configuration
-        self.configurationHash = configuration.hash
-        self.sampler = SceneSampler(configuration: configuration)
+    /// Positions of the per-video appearance draws in the `.video` stream.
+    private enum VideoDraw: UInt64 {
+        case red = 0, green, blue, backgroundImage, staticShare, staticImage
+    }
+
+    /// Compiles `configuration`; textures and images come from `library` (by default a shared
+    /// library of procedural pools). Fails when the configuration uses images the library lacks.
+    public init(configuration: Configuration, textures library: TextureLibrary = .procedural) throws(ConfigurationError) {
+        let bound = try library.bind(configuration)
+        self.configuration = bound
+        self.configurationHash = bound.hash
+        self.sampler = SceneSampler(configuration: bound)
+        let textured = !bound.textures.isEmpty || bound.usesImages
+        self.textures = textured ? try TextureSources(configuration: bound, library: library) : nil
     }
 
     private func stream(_ purpose: RandomPurpose, _ seed: UInt64) -> CounterRandom {
@@ -35,7 +48,34 @@ public struct VideoGenerator: Sendable {
     public func background(seed: UInt64) -> RGB {
         guard configuration.background == .randomColor else { return .black }
         let rng = stream(.video, seed)
-        return RGB(UInt8(rng.unit(0) * 255), UInt8(rng.unit(1) * 255), UInt8(rng.unit(2) * 255))
+        return RGB(UInt8(rng.unit(VideoDraw.red.rawValue) * 255), UInt8(rng.unit(VideoDraw.green.rawValue) * 255),
+                   UInt8(rng.unit(VideoDraw.blue.rawValue) * 255))
+    }
+
+    /// Whether the seed's clip is one pool image repeated (the static-image share, D11).
+    public func isStaticImage(seed: UInt64) -> Bool {
+        configuration.staticImageShare > 0
+            && stream(.video, seed).unit(VideoDraw.staticShare.rawValue) < configuration.staticImageShare
+    }
+
+    /// The clip's appearance: background, textures, static image.
+    func appearance(seed: UInt64) throws(TextureError) -> ClipAppearance {
+        let c = configuration
+        var appearance = ClipAppearance(background: background(seed: seed), tint: c.textureTint == .saturate)
+        guard let textures else { return appearance }
+        let rng = stream(.video, seed)
+        if isStaticImage(seed: seed) {
+            appearance.staticImage = try textures.image(uniform: rng.unit(VideoDraw.staticImage.rawValue), side: c.resolution)
+            return appearance
+        }
+        if c.background == .image {
+            appearance.backgroundImage = try textures.image(uniform: rng.unit(VideoDraw.backgroundImage.rawValue),
+                                                            side: c.resolution)
+        }
+        if !c.textures.isEmpty {
+            appearance.objectTextures = ObjectTextures(sources: textures, sampler: sampler, seed: seed, objects: c.objects)
+        }
+        return appearance
     }
 
     /// The largest frame index a request may name.
@@ -59,5 +99,20 @@ public struct VideoGenerator: Sendable {
     public func clipByteCount(frames: Int) -> Int {
         let side = configuration.outputSide
         return frames * side * side * 3
+    }
+}
+
+extension VideoGenerator {
+    /// Loads every texture and image the configuration can use into the library's cache, on
+    /// `threads` threads; answers how many, or nil when the configuration uses none.
+    public func warmTextures(threads: Int) throws(TextureError) -> Int? {
+        guard let textures else { return nil }
+        let pools = textures.objectPools + (textures.images.map { [$0] } ?? [])
+        let ids = pools.indices.flatMap { p in (0..<pools[p].count).map { (p, $0) } }
+        let results = parallelMap(ids, threads: threads) { (p, id) in
+            Result { () throws(TextureError) in _ = try pools[p].texture(id) }
+        }
+        for result in results { try result.get() }
+        return ids.count
     }
 }

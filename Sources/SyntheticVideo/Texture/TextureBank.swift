@@ -11,10 +11,11 @@ public enum TextureBank {
     }
 
     /// Writes textures 0..<count of `pool` into `directory` (created if needed), `threads` at a
-    /// time, then the manifest. Returns the manifest's SHA-256.
+    /// time, then the manifest. Returns the manifest's SHA-256. `progress` hears the number of
+    /// textures written after each batch.
     @discardableResult
     public static func write(_ pool: any TexturePool, count: Int, to directory: String,
-                             threads: Int = 1) throws(TextureError) -> String {
+                             threads: Int = 1, progress: (Int) -> Void = { _ in }) throws(TextureError) -> String {
         guard count >= 1 && count <= pool.count else {
             throw .invalidParameter(name: "count", reason: "must be in 1...\(pool.count), got \(count)")
         }
@@ -47,6 +48,7 @@ public enum TextureBank {
             }
             if let failure { throw failure }
             start = end
+            progress(end)
         }
         let manifest = JSONValue.object([
             "format": .string("rgb8"),

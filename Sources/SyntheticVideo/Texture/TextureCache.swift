@@ -1,19 +1,25 @@
 import Dispatch
 import Synchronization
 
-/// A byte-bounded least-recently-used cache in front of a pool. Thread-safe; concurrent requests
-/// for the same id compute it once (the others wait for that result). It serves exactly the
-/// pool's bytes, so a cold cache, a warm cache and no cache give identical clips.
+/// A byte-bounded least-recently-used cache of textures, shared by any number of pools (entries
+/// are keyed by pool and id). Thread-safe; concurrent requests for the same texture compute it
+/// once (the others wait for that result). It serves exactly the pool's bytes, so a cold cache,
+/// a warm cache and no cache give identical clips. `pool(wrapping:)` gives a pool that reads
+/// through the cache.
 ///
 /// Memory: a cached 256×256 texture costs its 196 608 pixel bytes (what `bytes` counts and the
 /// limit bounds) plus about 100 bytes of bookkeeping (array header, dictionary slot, entry).
 /// Eviction scans for the oldest entry (O(entries)); with ≤ 10⁵ entries that is well under the
 /// cost of generating one texture.
-public final class TextureCache: TexturePool, Sendable {
-    public let pool: any TexturePool
+public final class TextureCache: Sendable {
     /// Upper bound of `bytes` (pixel bytes held). A texture larger than the whole bound is served
     /// but not kept.
     public let byteLimit: Int
+
+    private struct Key: Hashable {
+        var pool: Int
+        var id: Int
+    }
 
     private struct Entry {
         var texture: Texture
@@ -28,8 +34,10 @@ public final class TextureCache: TexturePool, Sendable {
     }
 
     private struct State {
-        var entries: [Int: Entry] = [:]
-        var pending: [Int: Pending] = [:]
+        var entries: [Key: Entry] = [:]
+        var pending: [Key: Pending] = [:]
+        /// Pool identities in order of first use: a pool's key is its index.
+        var pools: [String: Int] = [:]
         var clock: UInt64 = 0
         var bytes = 0
         var hits = 0
@@ -38,14 +46,21 @@ public final class TextureCache: TexturePool, Sendable {
 
     private let state = Mutex(State())
 
-    public init(pool: any TexturePool, byteLimit: Int) {
+    public init(byteLimit: Int) {
         precondition(byteLimit >= 0, "byte limit must not be negative")
-        self.pool = pool
         self.byteLimit = byteLimit
     }
 
-    public var count: Int { pool.count }
-    public var identity: String { pool.identity }
+    /// `pool` read through this cache. Pools with the same identity share entries.
+    public func pool(wrapping pool: any TexturePool) -> CachedTexturePool {
+        let identity = pool.identity
+        let key = state.withLock { s in
+            if let key = s.pools[identity] { return key }
+            s.pools[identity] = s.pools.count
+            return s.pools.count - 1
+        }
+        return CachedTexturePool(pool: pool, identity: identity, key: key, cache: self)
+    }
 
     /// Requests answered from memory (including those that waited for another thread's computation).
     public var hits: Int { state.withLock { $0.hits } }
@@ -56,8 +71,8 @@ public final class TextureCache: TexturePool, Sendable {
     /// Textures held now.
     public var entryCount: Int { state.withLock { $0.entries.count } }
 
-    public func texture(_ id: Int) throws(TextureError) -> Texture {
-        try checkID(id)
+    fileprivate func texture(_ id: Int, of pool: any TexturePool, key poolKey: Int) throws(TextureError) -> Texture {
+        let id = Key(pool: poolKey, id: id)
         enum Step { case hit(Texture), wait(Pending), compute(Pending) }
         let step: Step = state.withLock { s in
             s.clock &+= 1
@@ -85,7 +100,7 @@ public final class TextureCache: TexturePool, Sendable {
             return try pending.result.withLock { $0! }.get()
         case .compute(let pending):
             let result: Result<Texture, TextureError>
-            do throws(TextureError) { result = .success(try pool.texture(id)) } catch { result = .failure(error) }
+            do throws(TextureError) { result = .success(try pool.texture(id.id)) } catch { result = .failure(error) }
             state.withLock { s in
                 s.pending[id] = nil
                 if case .success(let texture) = result, texture.byteCount <= byteLimit {
@@ -104,5 +119,20 @@ public final class TextureCache: TexturePool, Sendable {
             pending.done.leave()
             return try result.get()
         }
+    }
+}
+
+/// A pool read through a `TextureCache`: same identity, count and bytes as the pool it wraps.
+public struct CachedTexturePool: TexturePool {
+    public let pool: any TexturePool
+    public let identity: String
+    fileprivate let key: Int
+    public let cache: TextureCache
+
+    public var count: Int { pool.count }
+
+    public func texture(_ id: Int) throws(TextureError) -> Texture {
+        try checkID(id)
+        return try cache.texture(id, of: pool, key: key)
     }
 }

@@ -1,0 +1,37 @@
+import SyntheticVideo
+import TensorCodec
+
+/// PNG and JPEG decoding for image pools (SyntheticVideo has no codec of its own).
+public struct ImageFileDecoder: ImageDecoder {
+    public init() {}
+
+    public func decodeRGB(_ bytes: [UInt8]) throws -> Texture {
+        let image = try ImageFile.decodeRGB(bytes)
+        return Texture(width: image.width, height: image.height, pixels: image.pixels)
+    }
+}
+
+extension TextureLibrary {
+    /// The texture library of `synthclips serve`, `render` and `bench`: the images pool of
+    /// `images` (every PNG/JPEG below it; unreadable or corrupt files are skipped and listed in
+    /// the pool's manifest), the banks in `banks`, and one cache of `cacheBytes`.
+    public static func load(images: String?, banks: [String], cacheBytes: Int) throws -> TextureLibrary {
+        let pool = try images.map { try ImageDirectoryPool(directory: $0, decoder: ImageFileDecoder()) }
+        let loaded = try banks.map { try TextureBankPool(directory: $0) }
+        return TextureLibrary(images: pool, banks: loaded, cacheBytes: cacheBytes)
+    }
+
+    /// One line per fact worth logging at start: the images pool, its skipped files, the banks.
+    public var startupReport: [String] {
+        var lines: [String] = []
+        if let images {
+            lines.append("images pool \(images.directory): \(images.count) images, manifest \(images.manifestHash)")
+            for skipped in images.skipped { lines.append("images pool: skipped \(skipped.relativePath): \(skipped.reason)") }
+        } else {
+            lines.append("no images pool: stages that use images answer 409 (start with --images DIR)")
+        }
+        for identity in bankIdentities { lines.append("texture bank for \(identity)") }
+        lines.append("texture cache: \(cache.byteLimit >> 20) MiB")
+        return lines
+    }
+}

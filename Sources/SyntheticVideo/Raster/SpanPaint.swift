@@ -1,0 +1,162 @@
+/// How the pixels of a span get their colour: a flat colour, a texture seen through an object's
+/// texture map, or an image copied in place. Part of the rasterizer's frame-buffer code.
+protocol SpanPaint {
+    /// Writes `count` pixels starting at (column, row).
+    func fill(row: Int, column: Int, count: Int, frame: FramePointer)
+}
+
+extension ColorPattern: SpanPaint {
+    @inline(__always)
+    func fill(row: Int, column: Int, count: Int, frame: FramePointer) {
+        frame.fill(row: row, column: column, count: count, pattern: self)
+    }
+}
+
+/// The texture grid of the reference (§4 step 1): a W×H texture nearest-resized to G×G
+/// (G = 2·res), as lookup tables from grid index g to the byte offset of texel ⌊g·W/G⌋ (columns)
+/// and of the row ⌊g·H/G⌋ (rows), so the resized texture never exists.
+struct TexelGrid: ~Copyable {
+    let side: Int
+    private(set) var width = 0
+    private(set) var height = 0
+    let columns: UnsafeMutableBufferPointer<Int>
+    let rows: UnsafeMutableBufferPointer<Int>
+
+    init(side: Int) {
+        self.side = side
+        columns = .allocate(capacity: side)
+        rows = .allocate(capacity: side)
+    }
+
+    deinit {
+        columns.deallocate()
+        rows.deallocate()
+    }
+
+    /// Fills the tables for a texture of this size (a no-op when they already are).
+    mutating func prepare(width: Int, height: Int) {
+        guard width != self.width || height != self.height else { return }
+        self.width = width
+        self.height = height
+        for g in 0..<side {
+            columns[g] = g * width / side * 3
+            rows[g] = g * height / side * width * 3
+        }
+    }
+}
+
+/// A textured object's paint: each pixel samples the texture grid bilinearly at its texture
+/// coordinate, with OpenCV warpAffine's rules — coordinates rounded to 1/32 pixel, grid samples
+/// outside the texture are 0 (constant border) — in integer arithmetic. The texture coordinate
+/// of pixel (x, y) is a 16.16 fixed-point affine function of (x, y), the same wherever a span
+/// starts. With `tint`, the object's colour is added with saturation (D10).
+struct TexturedPaint: SpanPaint {
+    let texels: UnsafePointer<UInt8>
+    let columns: UnsafePointer<Int>
+    let rows: UnsafePointer<Int>
+    let side: Int
+    /// 16.16 fixed point: U = ua·x + ub·y + ue, V = va·x + vb·y + ve (ue, ve include +1/64, the
+    /// rounding to the nearest 1/32).
+    let ua: Int, ub: Int, ue: Int, va: Int, vb: Int, ve: Int
+    let tint: RGB?
+    /// Whether the map is an integer translation: every sample is a single grid texel.
+    let isTranslation: Bool
+
+    /// nil when the map's coefficients are out of fixed-point range (degenerate transforms).
+    init?(texels: UnsafePointer<UInt8>, grid: borrowing TexelGrid, map m: TextureMap, tint: RGB?) {
+        func fixed(_ x: Double) -> Int? {
+            let scaled = x * 65536
+            guard scaled.isFinite, Swift.abs(scaled) < 1e12 else { return nil }
+            return Int(scaled.rounded(.toNearestOrEven))
+        }
+        guard let ua = fixed(m.a), let ub = fixed(m.b), let ue = fixed(m.e + 1.0 / 64),
+              let va = fixed(m.c), let vb = fixed(m.d), let ve = fixed(m.f + 1.0 / 64) else { return nil }
+        self.texels = texels
+        columns = UnsafePointer(grid.columns.baseAddress!)
+        rows = UnsafePointer(grid.rows.baseAddress!)
+        side = grid.side
+        (self.ua, self.ub, self.ue, self.va, self.vb, self.ve) = (ua, ub, ue, va, vb, ve)
+        self.tint = tint
+        isTranslation = ua == 65536 && ub == 0 && va == 0 && vb == 65536 && (ue >> 11) & 31 == 0 && (ve >> 11) & 31 == 0
+    }
+
+    @inline(__always)
+    func fill(row y: Int, column x0: Int, count: Int, frame: FramePointer) {
+        var out = frame.base + (y &* frame.width &+ x0) &* 3
+        var u = ua &* x0 &+ ub &* y &+ ue, v = va &* x0 &+ vb &* y &+ ve
+        if isTranslation {
+            // One texel per pixel, on one texture row.
+            let iy = v >> 16
+            let row: UnsafePointer<UInt8>? = UInt(bitPattern: iy) < UInt(side) ? texels + rows[iy] : nil
+            for _ in 0..<count {
+                let ix = u >> 16
+                if let row, UInt(bitPattern: ix) < UInt(side) {
+                    let p = row + columns[ix]
+                    store(out, Int(p[0]), Int(p[1]), Int(p[2]))
+                } else {
+                    store(out, 0, 0, 0)
+                }
+                u &+= 65536
+                out += 3
+            }
+            return
+        }
+        let last = UInt(side &- 1)
+        for _ in 0..<count {
+            let ix = u >> 16, iy = v >> 16
+            let fx = (u >> 11) & 31, fy = (v >> 11) & 31
+            let w00 = (32 &- fx) &* (32 &- fy), w01 = fx &* (32 &- fy), w10 = (32 &- fx) &* fy, w11 = fx &* fy
+            if UInt(bitPattern: ix) < last && UInt(bitPattern: iy) < last {
+                let top = texels + rows[iy], bottom = texels + rows[iy &+ 1]
+                let c0 = columns[ix], c1 = columns[ix &+ 1]
+                let p00 = top + c0, p01 = top + c1, p10 = bottom + c0, p11 = bottom + c1
+                store(out,
+                      (Int(p00[0]) &* w00 &+ Int(p01[0]) &* w01 &+ Int(p10[0]) &* w10 &+ Int(p11[0]) &* w11 &+ 512) >> 10,
+                      (Int(p00[1]) &* w00 &+ Int(p01[1]) &* w01 &+ Int(p10[1]) &* w10 &+ Int(p11[1]) &* w11 &+ 512) >> 10,
+                      (Int(p00[2]) &* w00 &+ Int(p01[2]) &* w01 &+ Int(p10[2]) &* w10 &+ Int(p11[2]) &* w11 &+ 512) >> 10)
+            } else {
+                // On or past the grid's edge: samples outside it are 0.
+                var r = 0, g = 0, b = 0
+                func add(_ sx: Int, _ sy: Int, _ w: Int) {
+                    guard w != 0, UInt(bitPattern: sx) < UInt(side), UInt(bitPattern: sy) < UInt(side) else { return }
+                    let p = texels + rows[sy] + columns[sx]
+                    r &+= Int(p[0]) &* w
+                    g &+= Int(p[1]) &* w
+                    b &+= Int(p[2]) &* w
+                }
+                add(ix, iy, w00)
+                add(ix &+ 1, iy, w01)
+                add(ix, iy &+ 1, w10)
+                add(ix &+ 1, iy &+ 1, w11)
+                store(out, (r &+ 512) >> 10, (g &+ 512) >> 10, (b &+ 512) >> 10)
+            }
+            u &+= ua
+            v &+= va
+            out += 3
+        }
+    }
+
+    @inline(__always)
+    private func store(_ p: UnsafeMutableRawPointer, _ r: Int, _ g: Int, _ b: Int) {
+        if let tint {
+            p.storeBytes(of: UInt8(Swift.min(255, r &+ Int(tint.r))), as: UInt8.self)
+            (p + 1).storeBytes(of: UInt8(Swift.min(255, g &+ Int(tint.g))), as: UInt8.self)
+            (p + 2).storeBytes(of: UInt8(Swift.min(255, b &+ Int(tint.b))), as: UInt8.self)
+        } else {
+            p.storeBytes(of: UInt8(truncatingIfNeeded: r), as: UInt8.self)
+            (p + 1).storeBytes(of: UInt8(truncatingIfNeeded: g), as: UInt8.self)
+            (p + 2).storeBytes(of: UInt8(truncatingIfNeeded: b), as: UInt8.self)
+        }
+    }
+}
+
+/// An image of the canvas's size copied in place (an image background).
+struct ImagePaint: SpanPaint {
+    let pixels: UnsafePointer<UInt8>
+
+    @inline(__always)
+    func fill(row y: Int, column x: Int, count: Int, frame: FramePointer) {
+        let offset = (y &* frame.width &+ x) &* 3
+        (frame.base + offset).copyMemory(from: pixels + offset, byteCount: count &* 3)
+    }
+}

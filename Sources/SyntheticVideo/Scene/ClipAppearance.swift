@@ -1,0 +1,68 @@
+/// What a clip's pixels are made of besides geometry: the background (a colour or an image),
+/// the objects' textures (fetched on first use, so objects never seen cost nothing), the tint
+/// rule, and, for the static-image share, the one image the whole clip shows.
+struct ClipAppearance {
+    var background = RGB.black
+    /// A res×res image behind the objects (background `image`).
+    var backgroundImage: Texture?
+    /// A res×res image that is every frame of the clip (the static-image share).
+    var staticImage: Texture?
+    var objectTextures: ObjectTextures?
+    var tint = false
+}
+
+/// The textures of one clip's objects, picked per object from the union of the configuration's
+/// pools and fetched once, on first use. One per clip, used by one thread.
+final class ObjectTextures {
+    private let sources: TextureSources
+    private let sampler: SceneSampler
+    private let seed: UInt64
+    private var memo: [Texture?]
+
+    init(sources: TextureSources, sampler: SceneSampler, seed: UInt64, objects: Int) {
+        self.sources = sources
+        self.sampler = sampler
+        self.seed = seed
+        memo = Array(repeating: nil, count: objects)
+    }
+
+    func texture(_ index: Int) throws(TextureError) -> Texture {
+        if let texture = memo[index] { return texture }
+        let texture = try sources.objectTexture(uniform: sampler.textureUniform(seed: seed, index: index))
+        memo[index] = texture
+        return texture
+    }
+}
+
+/// The pools a generator draws textures and images from, resolved once per configuration.
+struct TextureSources: Sendable {
+    /// The object pools in configuration order, and the first union id of each.
+    let objectPools: [CachedTexturePool]
+    let firstIDs: [Int]
+    /// Ids in the union of the object pools (each pool weighs its size, D11).
+    let unionCount: Int
+    let images: CachedTexturePool?
+
+    init(configuration: Configuration, library: TextureLibrary) throws(ConfigurationError) {
+        var pools = [CachedTexturePool]()
+        for kind in configuration.textures { pools.append(try library.pool(kind, for: configuration)) }
+        objectPools = pools
+        firstIDs = pools.reduce(into: [0]) { $0.append($0.last! + $1.count) }.dropLast()
+        unionCount = pools.reduce(0) { $0 + $1.count }
+        images = configuration.usesImages ? try library.pool(.images, for: configuration) : nil
+    }
+
+    /// The object texture a uniform u ∈ [0, 1) picks: union id ⌊u·count⌋.
+    func objectTexture(uniform u: Double) throws(TextureError) -> Texture {
+        let id = Swift.min(Int(u * Double(unionCount)), unionCount - 1)
+        let pool = firstIDs.lastIndex { $0 <= id }!
+        return try objectPools[pool].texture(id - firstIDs[pool])
+    }
+
+    /// The image a uniform picks from the images pool, nearest-resized to side × side.
+    func image(uniform u: Double, side: Int) throws(TextureError) -> Texture {
+        guard let images else { preconditionFailure("the configuration uses no images") }
+        let id = Swift.min(Int(u * Double(images.count)), images.count - 1)
+        return try images.texture(id).nearestResized(width: side, height: side)
+    }
+}

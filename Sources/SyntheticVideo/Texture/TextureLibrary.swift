@@ -1,0 +1,75 @@
+import Synchronization
+
+/// Where a renderer finds its textures: the images pool (a directory, loaded by the caller), any
+/// banks built ahead of time, and the procedural pools, which it creates on demand for the
+/// (kind, seed, count) a configuration names. Every pool reads through one shared byte-bounded
+/// cache. A bank stands in for the procedural pool it was written from (same identity, same
+/// bytes), so which of the two serves a texture never changes a clip.
+public final class TextureLibrary: Sendable {
+    public let images: ImageDirectoryPool?
+    public let cache: TextureCache
+    private let banks: [String: TextureBankPool]
+    /// Pools made so far, by identity (a StyleGAN pool keeps its generators, so it is reused).
+    private let pools = Mutex<[String: CachedTexturePool]>([:])
+    /// More distinct procedural pools than this (requests may name any seed and count) drop the
+    /// oldest ones; their cached textures age out of the shared cache.
+    private static let maxPools = 16
+
+    /// Procedural pools only, with a 256 MiB cache: the default of `VideoGenerator`.
+    public static let procedural = TextureLibrary(cacheBytes: 256 << 20)
+
+    public init(images: ImageDirectoryPool? = nil, banks: [TextureBankPool] = [], cacheBytes: Int = 1 << 30) {
+        self.images = images
+        cache = TextureCache(byteLimit: cacheBytes)
+        self.banks = Dictionary(banks.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Banks loaded, by the identity of the pool each stands in for.
+    public var bankIdentities: [String] { banks.keys.sorted() }
+
+    /// The configuration as this library renders it: when it uses images, `imagePool` names the
+    /// loaded pool's manifest. Fails when it uses images and none is loaded, or names another pool.
+    public func bind(_ configuration: Configuration) throws(ConfigurationError) -> Configuration {
+        guard configuration.usesImages else { return configuration }
+        guard let images else { throw .noImagePool }
+        if !configuration.imagePool.isEmpty && configuration.imagePool != images.manifestHash {
+            throw .imagePoolMismatch(requested: configuration.imagePool, available: images.manifestHash)
+        }
+        var bound = configuration
+        bound.imagePool = images.manifestHash
+        return bound
+    }
+
+    /// The pool of `kind` for a (bound) configuration.
+    func pool(_ kind: TexturePoolKind, for configuration: Configuration) throws(ConfigurationError) -> CachedTexturePool {
+        if kind == .images {
+            guard let images else { throw .noImagePool }
+            return pools.withLock { pools in
+                if let pool = pools["images"] { return pool }
+                let pool = cache.pool(wrapping: images)
+                pools["images"] = pool
+                return pool
+            }
+        }
+        let seed = UInt64(configuration.textureSeed), count = configuration.textureCount
+        let key = "\(kind.rawValue) \(seed) \(count)"
+        if let pool = pools.withLock({ $0[key] }) { return pool }
+        let source: any TexturePool
+        do throws(TextureError) {
+            switch kind {
+            case .statistical: source = try StatisticalTexturePool(seed: seed, count: count)
+            case .styleganOriented: source = try StyleGANOrientedTexturePool(seed: seed, count: count)
+            case .images: preconditionFailure("handled above")
+            }
+        } catch {
+            throw .invalidValue(field: "textures", value: kind.rawValue, allowed: "a valid pool: \(error)")
+        }
+        return pools.withLock { pools in
+            if let pool = pools[key] { return pool }
+            if pools.count >= Self.maxPools, let victim = pools.keys.first(where: { $0 != "images" }) { pools[victim] = nil }
+            let pool = cache.pool(wrapping: banks[source.identity] ?? source)
+            pools[key] = pool
+            return pool
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+@testable import SyntheticVideo
+
+/// Textured rendering (GENERATORS.md §4, decisions D5, D9–D11) on images pools the tests write:
+/// texture pixels land where the analytic map says, only inside shapes, with occlusion; clips do
+/// not depend on cache state or thread count; the variants do what they say.
+@Suite struct TexturedRenderingTests {
+    /// Test images: "TIMG", width and height as UInt16 LE, then RGB bytes (any name ending .png).
+    struct RawDecoder: ImageDecoder {
+        struct NotAnImage: Error {}
+        func decodeRGB(_ bytes: [UInt8]) throws -> Texture {
+            guard bytes.count >= 8, bytes[0..<4] == [84, 73, 77, 71] else { throw NotAnImage() }
+            let w = Int(bytes[4]) | Int(bytes[5]) << 8, h = Int(bytes[6]) | Int(bytes[7]) << 8
+            guard w > 0, h > 0, bytes.count == 8 + w * h * 3 else { throw NotAnImage() }
+            return Texture(width: w, height: h, pixels: Array(bytes[8...]))
+        }
+    }
+
+    static func encode(_ texture: Texture) -> [UInt8] {
+        [84, 73, 77, 71, UInt8(texture.width & 255), UInt8(texture.width >> 8), UInt8(texture.height & 255),
+         UInt8(texture.height >> 8)] + texture.pixels
+    }
+
+    /// Texel (i, j) = (i, j, 77): its coordinates are readable from any pixel.
+    static let gradient = Texture(width: 256, height: 256, pixels: (0..<256).flatMap { j in
+        (0..<256).flatMap { i in [UInt8(i), UInt8(j), 77] }
+    })
+
+    static func uniform(_ color: RGB) -> Texture {
+        Texture(width: 256, height: 256, pixels: Array((0..<(256 * 256)).map { _ in [color.r, color.g, color.b] }.joined()))
+    }
+
+    /// A library over a fresh directory holding `images` (files 0.png, 1.png, …).
+    static func library(_ images: [Texture], name: String) throws -> TextureLibrary {
+        let directory = NSTemporaryDirectory() + "synthclips-textured-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (i, image) in images.enumerated() {
+            try Data(encode(image)).write(to: URL(fileURLWithPath: "\(directory)/\(i).png"))
+        }
+        return TextureLibrary(images: try ImageDirectoryPool(directory: directory, decoder: RawDecoder()),
+                              cacheBytes: 64 << 20)
+    }
+
+    func configuration(_ stage: String, _ overrides: [(String, String)]) throws -> Configuration {
+        try preset(stage).applying(overrides: overrides)
+    }
+
+    func render(_ c: Configuration, _ library: TextureLibrary, seed: UInt64, frames: [Int]) throws -> [UInt8] {
+        try ClipRenderer(generator: VideoGenerator(configuration: c, textures: library)).render(seed: seed, frameIndices: frames)
+    }
+
+    @Test func anUnmovedSquareShowsTheTopLeftPatchOfItsTextureAtTwiceTheSize() throws {
+        let library = try Self.library([Self.gradient], name: "square")
+        // One static square, anchored inside the canvas: at t = 0 its pose is the identity.
+        let c = try configuration("accelerating-image-crops", [
+            ("objects", "1"), ("shapes", "square"), ("radiusRange", "0.2,0.2001"), ("centerRange", "0.5"),
+            ("speed", "0,0"), ("acceleration", "0"), ("rotationSpeed", "0"), ("scaleSpeed", "0"), ("shearSpeed", "0"),
+        ])
+        var checked = 0
+        for seed in UInt64(0)..<4 {
+            let frame = try render(c, library, seed: seed, frames: [0])
+            // The square's top-left pixel is its anchor (local corner (0, 0)).
+            let painted = (0..<(256 * 256)).filter { frame[$0 * 3 + 2] == 77 }
+            let anchor = (x: painted.map { $0 % 256 }.min()!, y: painted.map { $0 / 256 }.min()!)
+            for p in painted {
+                let x = p % 256, y = p / 256
+                #expect(frame[p * 3] == UInt8((x - anchor.x) / 2) && frame[p * 3 + 1] == UInt8((y - anchor.y) / 2),
+                        "seed \(seed) pixel (\(x), \(y))")
+                checked += 1
+            }
+            #expect(painted.count > 1000)
+        }
+        #expect(checked > 4000)
+    }
+
+    @Test func texturesFillOnlyTheShapesAndKeepOcclusion() throws {
+        let colors = [RGB(200, 10, 10), RGB(10, 200, 10), RGB(10, 10, 200)]
+        let library = try Self.library(colors.map(Self.uniform), name: "occlusion")
+        let c = try configuration("accelerating-image-crops", [("objects", "40"), ("resolution", "128")])
+        let flat = try configuration("accelerating-shapes", [("objects", "40"), ("resolution", "128"),
+                                                             ("circleTransform", "translate-only")])
+        for seed in UInt64(0)..<3 {
+            let frames = [0, 37, 90]
+            let textured = try render(c, library, seed: seed, frames: frames)
+            let shapes = try render(flat, library, seed: seed, frames: frames)
+            var inside = 0, exact = 0
+            for p in 0..<(textured.count / 3) {
+                let background = shapes[p * 3] == 0 && shapes[p * 3 + 1] == 0 && shapes[p * 3 + 2] == 0
+                let pixel = RGB(textured[p * 3], textured[p * 3 + 1], textured[p * 3 + 2])
+                if background {
+                    // Only where a flat object could itself be black may the textured clip differ.
+                    continue
+                }
+                inside += 1
+                if colors.contains(pixel) { exact += 1 }
+            }
+            // Uniform textures sample to their colour except where the bilinear footprint meets
+            // the grid's zero border (rim pixels of the largest shapes).
+            #expect(Double(exact) > 0.97 * Double(inside), "seed \(seed): \(exact) of \(inside)")
+            // The same geometry: pixels outside every flat shape are background in the textured clip too.
+            for p in 0..<(textured.count / 3) where shapes[p * 3] == 0 && shapes[p * 3 + 1] == 0 && shapes[p * 3 + 2] == 0 {
+                let pixel = RGB(textured[p * 3], textured[p * 3 + 1], textured[p * 3 + 2])
+                #expect(pixel == .black || colors.contains(pixel), "seed \(seed) pixel \(p)")
+            }
+        }
+    }
+
+    @Test func bytesDoNotDependOnCacheStateOrThreads() throws {
+        let images = [Self.gradient, Self.uniform(RGB(9, 99, 199))]
+        let c = try configuration("accelerating-image-crops", [("objects", "60"), ("resolution", "96")])
+        let seeds: [UInt64] = [1, 2, 3, 4, 5]
+        let cold = try seeds.map { try render(c, Self.library(images, name: "cold\($0)"), seed: $0, frames: [3, 40]) }
+        let shared = try Self.library(images, name: "warm")
+        let generator = try VideoGenerator(configuration: c, textures: shared)
+        _ = try generator.warmTextures(threads: 2)
+        let warm = try seeds.map { try ClipRenderer(generator: generator).render(seed: $0, frameIndices: [3, 40]) }
+        #expect(cold == warm)
+        var batch = [UInt8](repeating: 0, count: cold.joined().count)
+        try batch.withUnsafeMutableBytes { buffer in
+            try BatchRenderer.render(generator: generator, seeds: seeds, frames: { _ in [3, 40] }, threads: 3, into: buffer)
+        }
+        #expect(batch == Array(cold.joined()))
+    }
+
+    @Test func saturatedTexturesAddTheObjectColourWithoutWrapping() throws {
+        let library = try Self.library([Self.uniform(RGB(200, 200, 200))], name: "tint")
+        let c = try configuration("accelerating-image-crops", [("objects", "200"), ("resolution", "64"),
+                                                               ("textureTint", "saturate")])
+        let frame = try render(c, library, seed: 7, frames: [0])
+        let painted = stride(from: 0, to: frame.count, by: 3).filter { frame[$0] != 0 || frame[$0 + 1] != 0 || frame[$0 + 2] != 0 }
+        #expect(painted.count > 2000)
+        // Every textured pixel is 200 + colour, saturated: never below 200, often exactly 255.
+        #expect(painted.allSatisfy { frame[$0] >= 200 && frame[$0 + 1] >= 200 && frame[$0 + 2] >= 200 })
+        #expect(painted.filter { frame[$0] == 255 }.count > painted.count / 4)
+    }
+
+    @Test func imageBackgroundAndStaticImagesComeFromThePool() throws {
+        let library = try Self.library([Self.gradient], name: "background")
+        let background = try configuration("accelerating-shapes-image-background", [("objects", "1"), ("radiusRange", "0.1,0.1001")])
+        let frame = try render(background, library, seed: 3, frames: [5])
+        let matching = (0..<(256 * 256)).filter { (p: Int) -> Bool in
+            let (x, y) = (UInt8(p % 256), UInt8(p / 256))
+            return frame[p * 3] == x && frame[p * 3 + 1] == y && frame[p * 3 + 2] == 77
+        }
+        #expect(matching.count > 256 * 256 - 6000)  // all but one small object
+
+        let always = try configuration("accelerating-shapes", [("staticImageShare", "1")])
+        let clip = try render(always, library, seed: 11, frames: [0, 4, 8])
+        let expected: [UInt8] = Self.gradient.pixels + Self.gradient.pixels + Self.gradient.pixels
+        #expect(clip == expected)
+
+        let share = try VideoGenerator(configuration: configuration("accelerating-shapes-static-images", []), textures: library)
+        let statics = (UInt64(0)..<4000).filter(share.isStaticImage(seed:)).count
+        #expect((120...280).contains(statics), "\(statics) of 4000 seeds are static (expected ≈ 5 %)")
+    }
+
+    @Test func configurationsThatNeedImagesFailClearlyWithoutAPool() throws {
+        for stage in ["accelerating-image-crops", "accelerating-shapes-image-background", "accelerating-shapes-static-images",
+                      "accelerating-textures-and-images"] {
+            #expect(throws: ConfigurationError.noImagePool) {
+                try VideoGenerator(configuration: preset(stage), textures: TextureLibrary(cacheBytes: 0))
+            }
+        }
+        #expect(ConfigurationError.noImagePool.description.contains("--images DIR"))
+        let library = try Self.library([Self.gradient], name: "bind")
+        let bound = try VideoGenerator(configuration: preset("accelerating-image-crops"), textures: library).configuration
+        #expect(bound.imagePool == library.images!.manifestHash)
+        #expect(bound.hash != preset("accelerating-image-crops").hash)
+        var other = preset("accelerating-image-crops")
+        other.imagePool = String(repeating: "ab", count: 32)
+        #expect(throws: ConfigurationError.imagePoolMismatch(requested: other.imagePool, available: bound.imagePool)) {
+            try VideoGenerator(configuration: other, textures: library)
+        }
+        // Untextured stages never need a pool.
+        #expect(try VideoGenerator(configuration: preset("accelerating-shapes"), textures: TextureLibrary(cacheBytes: 0))
+            .configuration.imagePool == "")
+    }
+
+    @Test func texturesDoNotChangeTheGeometryOfTheParentStage() {
+        #expect(preset("accelerating-textures").sceneDigest
+                == (try! preset("accelerating-shapes").applying(overrides: [("circleTransform", "translate-only")])).sceneDigest)
+    }
+}
