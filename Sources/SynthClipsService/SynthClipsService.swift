@@ -18,12 +18,14 @@ public final class SynthClipsService: Sendable {
     let logger: any ServerLogger
     /// Textures and images of the textured stages.
     public let textures: TextureLibrary
+    let warmer: TextureWarmer
 
     public init(configuration: ServiceConfiguration, store: ProvenanceStore, textures: TextureLibrary = TextureLibrary(),
                 logger: any ServerLogger = StderrLogger()) {
         self.configuration = configuration
         self.store = store
         self.textures = textures
+        warmer = TextureWarmer(logger: logger)
         self.logger = logger
         compressors = CompressorPool(level: configuration.zstdLevel)
         authorization = configuration.token.map { Authorization(token: Array($0.utf8)) }

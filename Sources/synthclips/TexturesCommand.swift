@@ -1,13 +1,14 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import SynthClipsService
 import SyntheticVideo
 
 struct TexturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "textures",
         abstract: "Procedural texture pools: build banks ahead of time.",
-        subcommands: [BuildCommand.self])
+        subcommands: [BuildCommand.self, ManifestCommand.self])
 
     struct BuildCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -56,6 +57,21 @@ struct TexturesCommand: ParsableCommand {
             }
             FileHandle.standardError.write(Data("\n".utf8))
             print("manifest sha256 \(digest)")
+        }
+    }
+
+    struct ManifestCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "manifest",
+            abstract: "Print the manifest of an images directory: its files in pool order, the files skipped and why, and its hash.",
+            discussion: "The hash is what a configuration that uses the pool records as imagePool.")
+
+        @Argument(help: "Directory of PNG and JPEG images.")
+        var directory: String
+
+        func run() throws {
+            let pool = try ImageDirectoryPool(directory: directory, decoder: ImageFileDecoder())
+            print(JSONValue.object(["manifest": pool.manifest, "sha256": .string(pool.manifestHash)]).canonicalText)
         }
     }
 }

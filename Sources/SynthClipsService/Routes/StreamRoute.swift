@@ -26,7 +26,9 @@ extension SynthClipsService {
             try ClipRequestContext.integer(request.query, "count", default: 1, in: 1...1_000_000_000)
         }
         // The first batch's seeds must exist; later ones are checked as they come.
-        _ = try batchSeeds(index: try globalIndex(startIndex, 0, worldSize, rank), size: size, start: start)
+        let first = try batchSeeds(index: try globalIndex(startIndex, 0, worldSize, rank), size: size, start: start)
+        // Later batches of a warm pool rarely need more than a few new textures.
+        try warmer.requireWarm(parameters.generator, seeds: first)
         try requireWritableStore()
 
         var headers: HTTPHeaders = ["content-type": "application/vnd.safetensors"]

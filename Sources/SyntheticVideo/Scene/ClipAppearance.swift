@@ -54,15 +54,39 @@ struct TextureSources: Sendable {
 
     /// The object texture a uniform u ∈ [0, 1) picks: union id ⌊u·count⌋.
     func objectTexture(uniform u: Double) throws(TextureError) -> Texture {
+        let pick = objectPick(uniform: u)
+        return try pick.pool.texture(pick.id)
+    }
+
+    func objectPick(uniform u: Double) -> TextureLoad {
         let id = Swift.min(Int(u * Double(unionCount)), unionCount - 1)
         let pool = firstIDs.lastIndex { $0 <= id }!
-        return try objectPools[pool].texture(id - firstIDs[pool])
+        return TextureLoad(pool: objectPools[pool], id: id - firstIDs[pool])
     }
 
     /// The image a uniform picks from the images pool, nearest-resized to side × side.
     func image(uniform u: Double, side: Int) throws(TextureError) -> Texture {
-        guard let images else { preconditionFailure("the configuration uses no images") }
-        let id = Swift.min(Int(u * Double(images.count)), images.count - 1)
-        return try images.texture(id).nearestResized(width: side, height: side)
+        let pick = imagePick(uniform: u)
+        return try pick.pool.texture(pick.id).nearestResized(width: side, height: side)
     }
+
+    func imagePick(uniform u: Double) -> TextureLoad {
+        guard let images else { preconditionFailure("the configuration uses no images") }
+        return TextureLoad(pool: images, id: Swift.min(Int(u * Double(images.count)), images.count - 1))
+    }
+}
+
+/// One texture a clip may load: pool and id.
+public struct TextureLoad: Sendable, Hashable {
+    public let pool: CachedTexturePool
+    public let id: Int
+
+    public static func == (a: TextureLoad, b: TextureLoad) -> Bool { a.pool.key == b.pool.key && a.id == b.id }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(pool.key)
+        hasher.combine(id)
+    }
+
+    /// Loads it (into the cache).
+    public func load() throws(TextureError) { _ = try pool.texture(id) }
 }

@@ -58,6 +58,24 @@ public struct VideoGenerator: Sendable {
             && stream(.video, seed).unit(VideoDraw.staticShare.rawValue) < configuration.staticImageShare
     }
 
+    /// Every texture and image the clip of `seed` may load (each object's pick, whether or not
+    /// it is seen), without loading any: lets a server find the ones not yet in memory.
+    public func textureLoads(seed: UInt64) -> Set<TextureLoad> {
+        guard let textures else { return [] }
+        let rng = stream(.video, seed)
+        if isStaticImage(seed: seed) { return [textures.imagePick(uniform: rng.unit(VideoDraw.staticImage.rawValue))] }
+        var loads = Set<TextureLoad>()
+        if configuration.background == .image {
+            loads.insert(textures.imagePick(uniform: rng.unit(VideoDraw.backgroundImage.rawValue)))
+        }
+        if !configuration.textures.isEmpty {
+            for index in 0..<configuration.objects {
+                loads.insert(textures.objectPick(uniform: sampler.textureUniform(seed: seed, index: index)))
+            }
+        }
+        return loads
+    }
+
     /// The clip's appearance: background, textures, static image.
     func appearance(seed: UInt64) throws(TextureError) -> ClipAppearance {
         let c = configuration

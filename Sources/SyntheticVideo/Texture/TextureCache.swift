@@ -71,6 +71,10 @@ public final class TextureCache: Sendable {
     /// Textures held now.
     public var entryCount: Int { state.withLock { $0.entries.count } }
 
+    fileprivate func contains(_ id: Int, poolKey: Int) -> Bool {
+        state.withLock { $0.entries[Key(pool: poolKey, id: id)] != nil }
+    }
+
     fileprivate func texture(_ id: Int, of pool: any TexturePool, key poolKey: Int) throws(TextureError) -> Texture {
         let id = Key(pool: poolKey, id: id)
         enum Step { case hit(Texture), wait(Pending), compute(Pending) }
@@ -126,10 +130,17 @@ public final class TextureCache: Sendable {
 public struct CachedTexturePool: TexturePool {
     public let pool: any TexturePool
     public let identity: String
-    fileprivate let key: Int
+    /// The pool's key in the cache (one per identity).
+    public let key: Int
     public let cache: TextureCache
 
     public var count: Int { pool.count }
+
+    /// Whether textures are computed (procedural pools) rather than read (images, banks).
+    public var isProcedural: Bool { pool is StatisticalTexturePool || pool is StyleGANOrientedTexturePool }
+
+    /// Whether texture `id` is in memory now (a load would not compute or read it).
+    public func isCached(_ id: Int) -> Bool { cache.contains(id, poolKey: key) }
 
     public func texture(_ id: Int) throws(TextureError) -> Texture {
         try checkID(id)

@@ -1,0 +1,166 @@
+"""Textured stages through the release binary: golden digests for stages 6–8 and the appendix
+variants (stage 8 and image backgrounds on an image set the tests generate), banks that give
+byte-identical clips, images pools that skip and report bad files, and clear errors.
+
+Regenerate the goldens (after a deliberate generator version bump) with
+`python3 Tests/EndToEnd/cli/test_textures.py --update`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "Tests/EndToEnd"))
+from image_sets import write_mixed_set, write_png_set  # noqa: E402
+
+GOLDENS_PATH = ROOT / "Tests/EndToEnd/cli/Goldens/textured.json"
+TIMEOUT = 300
+
+# Small procedural pools keep the cold pools cheap (textures are generated in every process).
+CASES = [
+    ("accelerating-textures", 0, {"textureCount": "2"}),
+    ("accelerating-textures", 1, {"textureCount": "2", "resolution": "128"}),
+    ("accelerating-stylegan", 0, {"textureCount": "3"}),
+    ("accelerating-stylegan", 1, {"textureCount": "3"}),
+    ("accelerating-stylegan-slow", 2, {"textureCount": "3", "textureSeed": "7"}),
+    ("accelerating-textures-slow", 3, {"textureCount": "1", "resolution": "64"}),
+    ("accelerating-image-crops", 0, {}),
+    ("accelerating-image-crops", 1, {}),
+    ("accelerating-image-crops", 2, {"crop": "videomae-multiscale"}),
+    ("accelerating-image-crops-slow", 3, {}),
+    ("accelerating-shapes-image-background", 0, {}),
+    ("accelerating-shapes-static-images", 0, {"staticImageShare": "1"}),
+    ("accelerating-shapes-static-images", 1, {"staticImageShare": "0.5"}),
+    ("accelerating-textures-saturated", 0, {"textureCount": "2"}),
+    ("accelerating-textures-color-background", 0, {"textureCount": "2"}),
+    ("accelerating-textures-and-images", 0, {"textureCount": "2"}),
+]
+
+
+def binary() -> str:
+    path = Path(os.environ.get("SYNTHCLIPS_BIN", ".build/release/synthclips"))
+    path = path if path.is_absolute() else ROOT / path
+    if not path.exists():
+        pytest.skip(f"{path} is not built (swift build -c release --product synthclips)")
+    return str(path)
+
+
+def run(*args, check=True) -> subprocess.CompletedProcess:
+    result = subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=TIMEOUT)
+    if check and result.returncode != 0:
+        raise AssertionError(f"synthclips {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+def digest(stage: str, seed: int, overrides: dict, images: Path, *extra) -> str:
+    args = ["render", stage, "--seed", seed, "--digest", "--images", images, *extra]
+    for name, value in sorted(overrides.items()):
+        args += ["--set", f"{name}={value}"]
+    return run(*args).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory) -> Path:
+    return write_png_set(tmp_path_factory.mktemp("images"))
+
+
+def test_goldens_cover_every_textured_stage():
+    goldens = json.loads(GOLDENS_PATH.read_text())
+    stages = json.loads(run("stages", "--json").stdout)
+    textured = {s["id"] for s in stages["stages"]
+                if s["config"]["textures"] or s["config"]["background"] == "image" or s["config"]["staticImageShare"] > 0}
+    assert textured == {c["stage"] for c in goldens["clips"]}
+    assert goldens["generator_version"] == stages["generator_version"]
+
+
+@pytest.mark.parametrize("case", json.loads(GOLDENS_PATH.read_text())["clips"],
+                         ids=lambda c: f"{c['stage']}-{c['seed']}-{len(c['overrides'])}")
+def test_textured_clip_matches_golden(case, images):
+    assert digest(case["stage"], case["seed"], case["overrides"], images) == case["sha256"]
+
+
+def test_a_bank_gives_the_bytes_of_the_pool_it_was_built_from(tmp_path, images):
+    bank = tmp_path / "bank"
+    built = run("textures", "build", "stylegan-oriented", "--count", "3", "--seed", "7", "--out", bank, "--threads", "2")
+    assert built.stdout.startswith("manifest sha256 ")
+    assert "3/3 textures" in built.stderr
+    assert sorted(p.name for p in bank.iterdir()) == ["00000000.rgb", "00000001.rgb", "00000002.rgb", "manifest.json"]
+    overrides = {"textureCount": "3", "textureSeed": "7"}
+    generated = digest("accelerating-stylegan-slow", 2, overrides, images)
+    assert digest("accelerating-stylegan-slow", 2, overrides, images, "--texture-bank", bank) == generated
+    # A bank file that changed is an error naming the file, never other pixels.
+    target = bank / "00000001.rgb"
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0xFF
+    target.write_bytes(bytes(data))
+    failed = run("render", "accelerating-stylegan-slow", "--seed", 2, "--digest", "--texture-bank", bank,
+                 "--set", "textureCount=3", "--set", "textureSeed=7", check=False)
+    assert failed.returncode != 0
+    assert "00000001.rgb" in failed.stderr and "changed" in failed.stderr
+
+
+def test_stage_8_without_images_says_how_to_supply_them():
+    failed = run("render", "accelerating-image-crops", "--seed", 0, "--digest", check=False)
+    assert failed.returncode != 0
+    assert "--images DIR" in failed.stderr
+    # Every other stage works without one.
+    assert len(run("render", "accelerating-shapes", "--seed", 0, "--digest").stdout.strip()) == 64
+
+
+def test_images_pool_skips_and_reports_bad_files_and_reads_jpeg(tmp_path):
+    directory = write_mixed_set(tmp_path / "mixed")
+    manifest = json.loads(run("textures", "manifest", directory).stdout)
+    files = [f["path"] for f in manifest["manifest"]["files"]]
+    assert files == ["a.png", "b.png", "d.jpg", "sub/c.png"]  # byte order of relative paths
+    skipped = {s["path"]: s["reason"] for s in manifest["manifest"]["skipped"]}
+    assert set(skipped) == {"e-corrupt.jpg", "f-truncated.png"}
+    assert all(reason.startswith("corrupt") for reason in skipped.values())
+    for f in manifest["manifest"]["files"]:
+        assert f["size"] == (directory / f["path"]).stat().st_size and len(f["sha256"]) == 64
+    # Clips render from the good files, JPEG included.
+    assert len(digest("accelerating-image-crops", 0, {}, directory)) == 64
+
+
+def test_the_manifest_and_the_configuration_hash_change_when_an_image_changes(tmp_path):
+    directory = write_png_set(tmp_path / "set")
+    before = json.loads(run("textures", "manifest", directory).stdout)["sha256"]
+    out = tmp_path / "clip.safetensors"
+    run("render", "accelerating-image-crops", "--seed", 0, "--out", out, "--images", directory)
+    config_before = metadata(out)
+    assert json.loads(config_before["config"])["imagePool"] == before
+
+    (directory / "b.png").write_bytes((directory / "a.png").read_bytes())
+    after = json.loads(run("textures", "manifest", directory).stdout)["sha256"]
+    assert after != before
+    run("render", "accelerating-image-crops", "--seed", 0, "--out", out, "--images", directory)
+    assert json.loads(metadata(out)["config"])["imagePool"] == after
+    assert metadata(out)["config_hash"] != config_before["config_hash"]
+
+
+def metadata(path: Path) -> dict:
+    data = path.read_bytes()
+    length = int.from_bytes(data[:8], "little")
+    return json.loads(data[8:8 + length])["__metadata__"]
+
+
+def update() -> None:
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        images = write_png_set(Path(tmp) / "images")
+        version = json.loads(run("stages", "--json").stdout)["generator_version"]
+        clips = [{"stage": s, "seed": seed, "overrides": o, "sha256": digest(s, seed, o, images)} for s, seed, o in CASES]
+    GOLDENS_PATH.parent.mkdir(exist_ok=True)
+    GOLDENS_PATH.write_text(json.dumps({"generator_version": version, "clips": clips}, indent=2) + "\n")
+    print(f"wrote {len(clips)} goldens to {GOLDENS_PATH}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: test_textures.py --update")
+    update()
