@@ -1,20 +1,18 @@
 extension Configuration {
-    /// The full configuration as a JSON object (every field, defaults included).
+    /// The configuration as a JSON object: every field, defaults included, except that fields
+    /// added after the first release (`ConfigurationField.addedLater`) are left out while they
+    /// hold their default — so the hash of a configuration that does not use them never changed,
+    /// and clips logged before they existed still resolve by their hash.
     public var json: JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: Self.fields.map { ($0.name, $0.get(self)) }))
+        let defaults = Configuration()
+        return .object(Dictionary(uniqueKeysWithValues: Self.fields.compactMap { field in
+            let value = field.get(self)
+            return field.addedLater && value == field.get(defaults) ? nil : (field.name, value)
+        }))
     }
 
     /// The canonical JSON text: sorted keys, fixed number format. Its SHA-256 is the hash.
-    /// Fields added after the first release (`ConfigurationField.sinceFirstRelease`) are left
-    /// out while they hold their default, so the hash of a configuration that does not use them
-    /// never changed: clips logged before they existed still resolve by their hash.
-    public var canonicalText: String {
-        let defaults = Configuration()
-        return JSONValue.object(Dictionary(uniqueKeysWithValues: Self.fields.compactMap { field in
-            let value = field.get(self)
-            return field.addedLater && value == field.get(defaults) ? nil : (field.name, value)
-        })).canonicalText
-    }
+    public var canonicalText: String { json.canonicalText }
 
     /// The configuration hash: hex SHA-256 of the canonical JSON text.
     public var hash: String { sha256Hex(Array(canonicalText.utf8)) }

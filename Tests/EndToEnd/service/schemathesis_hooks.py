@@ -2,7 +2,7 @@
 
 The stream endpoint is endless without `count`; a fuzzer's request must end, so every stream
 request gets at most 2 batches. Procedural texture pools cost up to 2 s per texture and a cold
-pool answers 503 while it warms (tested in test_textures.py), so every clip-carrying request
+pool answers 503 while it warms (tested in test_textured_stages.py), so every clip-carrying request
 uses one 2-texture pool (textureCount=2, textureSeed=0): the run generates 4 textures, not
 thousands. Nothing else is changed."""
 import schemathesis

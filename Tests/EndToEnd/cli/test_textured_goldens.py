@@ -3,7 +3,7 @@ variants (stage 8 and image backgrounds on an image set the tests generate), ban
 byte-identical clips, images pools that skip and report bad files, and clear errors.
 
 Regenerate the goldens (after a deliberate generator version bump) with
-`python3 Tests/EndToEnd/cli/test_textures.py --update`.
+`python3 Tests/EndToEnd/cli/test_textured_goldens.py --update`.
 """
 from __future__ import annotations
 
@@ -73,8 +73,10 @@ def images(tmp_path_factory) -> Path:
 def test_goldens_cover_every_textured_stage():
     goldens = json.loads(GOLDENS_PATH.read_text())
     stages = json.loads(run("stages", "--json").stdout)
+    # Texture fields appear in a configuration only when they differ from their defaults.
     textured = {s["id"] for s in stages["stages"]
-                if s["config"]["textures"] or s["config"]["background"] == "image" or s["config"]["staticImageShare"] > 0}
+                if s["config"].get("textures") or s["config"]["background"] == "image"
+                or s["config"].get("staticImageShare", 0) > 0}
     assert textured == {c["stage"] for c in goldens["clips"]}
     assert goldens["generator_version"] == stages["generator_version"]
 
@@ -162,5 +164,5 @@ def update() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--update"]:
-        sys.exit("usage: test_textures.py --update")
+        sys.exit("usage: test_textured_goldens.py --update")
     update()
