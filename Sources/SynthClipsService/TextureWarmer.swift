@@ -28,10 +28,11 @@ final class TextureWarmer: Sendable {
     var backlog: Int { waiting.withLock { $0.count } }
 
     /// The loads of these clips that are not in memory.
-    static func cold(_ generator: VideoGenerator, seeds: [UInt64]) -> Set<TextureLoad> {
+    static func cold(_ parameters: ClipParameters, seeds: [UInt64]) -> Set<TextureLoad> {
         var cold = Set<TextureLoad>()
         for seed in seeds {
-            for load in generator.textureLoads(seed: seed) where load.pool.isProcedural && !load.pool.isCached(load.id) {
+            let frames = parameters.frameIndices(seed: seed)
+            for load in parameters.generator.textureLoads(seed: seed, frames: frames) where load.pool.isProcedural && !load.pool.isCached(load.id) {
                 cold.insert(load)
             }
         }
@@ -40,8 +41,8 @@ final class TextureWarmer: Sendable {
 
     /// Throws a 503 (and queues the missing textures) when rendering these clips would load more
     /// than `inlineLimit` textures that are not in memory.
-    func requireWarm(_ generator: VideoGenerator, seeds: [UInt64]) throws {
-        let cold = Self.cold(generator, seeds: seeds)
+    func requireWarm(_ parameters: ClipParameters, seeds: [UInt64]) throws {
+        let cold = Self.cold(parameters, seeds: seeds)
         guard cold.count > inlineLimit else { return }
         let (queued, backlog) = enqueue(cold)
         let retry = max(1, min(30, backlog / 8))

@@ -136,7 +136,8 @@ import Testing
             "resolution", "objects", "radiusExponent", "radiusRange", "radiusPoints", "centerRange", "shapes", "color",
             "speed", "acceleration", "direction", "rotationSpeed", "scaleSpeed", "shearSpeed", "circleTransform",
             "transformPivot", "background", "duration", "frames", "stride", "crop", "cropSize",
-            "textures", "textureCount", "textureSeed", "textureTint", "staticImageShare", "imagePool",
+            "textures", "textureCount", "textureSeed", "textureDynamics", "walkSigma", "textureTint", "staticImageShare",
+            "imagePool",
         ])
         #expect(Configuration.fieldNames == Self.fieldNames)
         // The JSON form names every field but those added later at their defaults, and nothing else.
@@ -145,11 +146,12 @@ import Testing
         // Output fields do not shape the scene; every other field does.
         #expect(Set(Configuration.fields.filter { !$0.shapesScene }.map(\.name))
                 == ["resolution", "frames", "stride", "crop", "cropSize", "textures", "textureCount", "textureSeed",
-                    "textureTint", "staticImageShare", "imagePool"])
+                    "textureDynamics", "walkSigma", "textureTint", "staticImageShare", "imagePool"])
         // Fields added later stay out of the canonical text at their defaults (hashes of older
         // configurations never change) and are in it otherwise.
         #expect(Set(Configuration.fields.filter(\.addedLater).map(\.name))
-                == ["textures", "textureCount", "textureSeed", "textureTint", "staticImageShare", "imagePool"])
+                == ["textures", "textureCount", "textureSeed", "textureDynamics", "walkSigma", "textureTint",
+                    "staticImageShare", "imagePool"])
         #expect(!Configuration().canonicalText.contains("texture"))
         #expect(preset("accelerating-textures").canonicalText.contains(#""textures":["statistical"]"#))
         for field in Configuration.fields {
@@ -378,6 +380,7 @@ import Testing
         "accelerating-shapes-static-images": "88b0e8ec976e3e9e7349094228124799222c3f51511da5b0b68259eef92fce51",
         "accelerating-textures-color-background": "4357a70a506cd58b571bf02c97cb7e5475ba52f1fe65e6e4dddc9da2e9a62565",
         "accelerating-textures-saturated": "40b9ebeec869b237c897329b737949866012858a2e1d8bb9b9ada6e86b696a8c",
+        "accelerating-stylegan-dynamic": "fac9ada1bc44eb7e5c1d9ccce0033106d416336c8be1c872737d3d7ef06c07f9",
         "accelerating-textures-and-images": "158e5c9bab051a1d3c258b97aca2c2cdb8c1f591bfa0e2f71c55fb3b79a63c76",
     ]
 

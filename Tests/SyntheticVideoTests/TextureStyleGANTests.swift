@@ -180,4 +180,34 @@ import Testing
             try StyleGANOrientedTexturePool(seed: 0, count: 10, resolution: 8).texture(10)
         }
     }
+
+    // MARK: Latent walk (§8.6, D12)
+
+    static func meanAbsoluteDifference(_ a: Texture, _ b: Texture) -> Double {
+        Double(zip(a.pixels, b.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.pixels.count)
+    }
+
+    @Test func latentWalkStartsAtTheStaticTextureAndMovesSmoothly() throws {
+        let base = try StyleGANOrientedTexturePool(seed: 5, count: 4, architecture: Self.reduced, imagesPerGenerator: 400)
+        let walk = try StyleGANWalkTexturePool(base: base, sigma: 0.05, framesPerTexture: 100)
+        #expect(walk.count == 400)
+        // Frame 0 of texture b is texture b of the static pool.
+        #expect(try walk.texture(2 * 100) == base.texture(2))
+        // Consecutive frames differ a little, far less than two different textures do.
+        let f10 = try walk.texture(2 * 100 + 10), f11 = try walk.texture(2 * 100 + 11)
+        let step = Self.meanAbsoluteDifference(f10, f11)
+        let apart = Self.meanAbsoluteDifference(try base.texture(2), try base.texture(3))
+        #expect(step > 0 && step < apart / 5, "step \(step), different textures \(apart)")
+        // Drift grows with time.
+        let drift = Self.meanAbsoluteDifference(try walk.texture(2 * 100), try walk.texture(2 * 100 + 60))
+        #expect(drift > step)
+        // Any frame computed alone, in any order, has the same bytes.
+        let again = try StyleGANWalkTexturePool(base: base, sigma: 0.05, framesPerTexture: 100)
+        #expect(try again.texture(2 * 100 + 11) == f11)
+        // σ = 0 freezes the texture.
+        let frozen = try StyleGANWalkTexturePool(base: base, sigma: 0, framesPerTexture: 100)
+        #expect(try frozen.texture(1 * 100 + 37) == base.texture(1))
+        #expect(walk.identity != again.identity.replacingOccurrences(of: "0.05", with: "0.06"))
+        #expect(throws: TextureError.self) { try StyleGANWalkTexturePool(base: base, sigma: 2, framesPerTexture: 100) }
+    }
 }

@@ -129,7 +129,7 @@ extension SynthClipsService {
     func clipResponse(_ parameters: ClipParameters, seeds: [UInt64], batch: (index: UInt64, size: Int)?,
                       context: ClipRequestContext, headers: HTTPHeaders) throws -> Response {
         try requireWritableStore()
-        try warmer.requireWarm(parameters.generator, seeds: seeds)
+        try warmer.requireWarm(parameters, seeds: seeds)
         var headers = headers
         headers.add(name: "content-type", value: "application/vnd.safetensors")
         headers.add(name: "x-synthclips-config-hash", value: parameters.generator.configurationHash)

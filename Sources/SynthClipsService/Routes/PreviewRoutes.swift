@@ -8,7 +8,7 @@ extension SynthClipsService {
         let context = try ClipRequestContext(request, route: route, accept: "image/png")
         let seed = try ClipRequestContext.unsigned(request.pathParameters["seed"] ?? "", parameter: "seed")
         try requireWritableStore()
-        try warmer.requireWarm(parameters.generator, seeds: [seed])
+        try warmer.requireWarm(parameters, seeds: [seed])
         return Response(status: 200, headers: ["content-type": "image/png", "cache-control": "public, max-age=31536000, immutable"],
                         body: .deferred { [self] finish in
             let side = parameters.generator.configuration.outputSide

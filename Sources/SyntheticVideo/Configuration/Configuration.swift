@@ -57,6 +57,10 @@ public struct Configuration: Sendable, Hashable {
     public var textureSeed = 0
     /// Whether textured objects add their colour to the texture (D10).
     public var textureTint = TextureTint.none
+    /// Whether StyleGAN-Oriented textures change over time (D12; other pools are static).
+    public var textureDynamics = TextureDynamics.static
+    /// σ of the latent walk's steps.
+    public var walkSigma = 0.05
     /// Share of seeds whose clip is one image of the images pool repeated (D11's static-image variant).
     public var staticImageShare = 0.0
     /// Manifest hash (SHA-256) of the images pool the clips are cut from: filled in by the
@@ -124,6 +128,12 @@ public enum TexturePoolKind: String, Sendable, Hashable, CaseIterable {
     case statistical
     case styleganOriented = "stylegan-oriented"
     case images
+}
+
+public enum TextureDynamics: String, Sendable, Hashable, CaseIterable {
+    case `static`
+    /// StyleGAN-Oriented latents walk z_t = z_{t−1} + σ·N(0, I), all else frozen per texture (D12).
+    case latentWalk = "latent-walk"
 }
 
 public enum TextureTint: String, Sendable, Hashable, CaseIterable {

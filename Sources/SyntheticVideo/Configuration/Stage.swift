@@ -70,6 +70,9 @@ extension Stage {
         add("accelerating-textures-saturated", "Saturated statistical textures", parent: "accelerating-textures",
             adds: "each object's colour added to its texture, saturating (D10)",
             ["textureTint": .string(TextureTint.saturate.rawValue)])
+        add("accelerating-stylegan-dynamic", "Accelerating shapes with dynamic StyleGAN-Oriented textures",
+            parent: "accelerating-stylegan", adds: "each texture walks its latents, σ = 0.05 per frame (D12)",
+            ["textureDynamics": .string(TextureDynamics.latentWalk.rawValue)])
         add("accelerating-textures-and-images", "Statistical textures mixed with image crops",
             parent: "accelerating-textures", adds: "textures drawn from the images pool and the statistical pool, weighted by size (D11; needs --images)",
             ["textures": .array([.string(TexturePoolKind.statistical.rawValue), .string(TexturePoolKind.images.rawValue)])])

@@ -37,7 +37,7 @@ struct FrameRenderer: ~Copyable {
                 paintSpans(object.pattern, frame: frame)
                 continue
             }
-            let texture = try textures.texture(index)
+            let texture = try textures.texture(index, frame: t)
             grid.prepare(width: texture.width, height: texture.height)
             let map = object.textureMap(pose, circleTransform: circleTransform)
             let tint = appearance.tint ? object.color : nil

@@ -12,12 +12,13 @@ struct ClipAppearance {
 }
 
 /// The textures of one clip's objects, picked per object from the union of the configuration's
-/// pools and fetched once, on first use. One per clip, used by one thread.
+/// pools and fetched on first use (a walking texture once per frame). One per clip, used by one
+/// thread.
 final class ObjectTextures {
     private let sources: TextureSources
     private let sampler: SceneSampler
     private let seed: UInt64
-    private var memo: [Texture?]
+    private var memo: [(frame: Int, texture: Texture)?]
 
     init(sources: TextureSources, sampler: SceneSampler, seed: UInt64, objects: Int) {
         self.sources = sources
@@ -26,42 +27,48 @@ final class ObjectTextures {
         memo = Array(repeating: nil, count: objects)
     }
 
-    func texture(_ index: Int) throws(TextureError) -> Texture {
-        if let texture = memo[index] { return texture }
-        let texture = try sources.objectTexture(uniform: sampler.textureUniform(seed: seed, index: index))
-        memo[index] = texture
+    /// Object `index`'s texture at frame t.
+    func texture(_ index: Int, frame t: Int) throws(TextureError) -> Texture {
+        if let entry = memo[index], entry.frame == t || !sources.walks { return entry.texture }
+        let load = sources.objectPick(uniform: sampler.textureUniform(seed: seed, index: index), frame: t)
+        let texture = try load.pool.texture(load.id)
+        memo[index] = (t, texture)
         return texture
     }
 }
 
 /// The pools a generator draws textures and images from, resolved once per configuration.
 struct TextureSources: Sendable {
-    /// The object pools in configuration order, and the first union id of each.
+    /// The object pools in configuration order, the frames each texture has (1, or every frame
+    /// index for a walking pool), and the first union id of each.
     let objectPools: [CachedTexturePool]
+    let framesPerTexture: [Int]
     let firstIDs: [Int]
-    /// Ids in the union of the object pools (each pool weighs its size, D11).
+    /// Textures in the union of the object pools (each pool weighs its size, D11).
     let unionCount: Int
     let images: CachedTexturePool?
+    /// Whether some object texture changes from frame to frame.
+    let walks: Bool
 
     init(configuration: Configuration, library: TextureLibrary) throws(ConfigurationError) {
         var pools = [CachedTexturePool]()
         for kind in configuration.textures { pools.append(try library.pool(kind, for: configuration)) }
         objectPools = pools
-        firstIDs = pools.reduce(into: [0]) { $0.append($0.last! + $1.count) }.dropLast()
-        unionCount = pools.reduce(0) { $0 + $1.count }
+        let frames = pools.map { ($0.pool as? StyleGANWalkTexturePool)?.framesPerTexture ?? 1 }
+        framesPerTexture = frames
+        let sizes = zip(pools, frames).map { $0.count / $1 }
+        firstIDs = sizes.reduce(into: [0]) { $0.append($0.last! + $1) }.dropLast()
+        unionCount = sizes.reduce(0, +)
+        walks = frames.contains { $0 > 1 }
         images = configuration.usesImages ? try library.pool(.images, for: configuration) : nil
     }
 
-    /// The object texture a uniform u ∈ [0, 1) picks: union id ⌊u·count⌋.
-    func objectTexture(uniform u: Double) throws(TextureError) -> Texture {
-        let pick = objectPick(uniform: u)
-        return try pick.pool.texture(pick.id)
-    }
-
-    func objectPick(uniform u: Double) -> TextureLoad {
+    /// The object texture a uniform u ∈ [0, 1) picks (union texture ⌊u·count⌋), at frame t.
+    func objectPick(uniform u: Double, frame t: Int) -> TextureLoad {
         let id = Swift.min(Int(u * Double(unionCount)), unionCount - 1)
         let pool = firstIDs.lastIndex { $0 <= id }!
-        return TextureLoad(pool: objectPools[pool], id: id - firstIDs[pool])
+        let frames = framesPerTexture[pool]
+        return TextureLoad(pool: objectPools[pool], id: (id - firstIDs[pool]) * frames + (frames > 1 ? t : 0))
     }
 
     /// The image a uniform picks from the images pool, nearest-resized to side × side.

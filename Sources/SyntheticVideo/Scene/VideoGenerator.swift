@@ -58,9 +58,10 @@ public struct VideoGenerator: Sendable {
             && stream(.video, seed).unit(VideoDraw.staticShare.rawValue) < configuration.staticImageShare
     }
 
-    /// Every texture and image the clip of `seed` may load (each object's pick, whether or not
-    /// it is seen), without loading any: lets a server find the ones not yet in memory.
-    public func textureLoads(seed: UInt64) -> Set<TextureLoad> {
+    /// Every texture and image the clip of `seed` with these frames may load (each object's pick,
+    /// whether or not it is seen), without loading any: lets a server find the ones not yet in
+    /// memory.
+    public func textureLoads(seed: UInt64, frames: [Int]) -> Set<TextureLoad> {
         guard let textures else { return [] }
         let rng = stream(.video, seed)
         if isStaticImage(seed: seed) { return [textures.imagePick(uniform: rng.unit(VideoDraw.staticImage.rawValue))] }
@@ -70,7 +71,8 @@ public struct VideoGenerator: Sendable {
         }
         if !configuration.textures.isEmpty {
             for index in 0..<configuration.objects {
-                loads.insert(textures.objectPick(uniform: sampler.textureUniform(seed: seed, index: index)))
+                let u = sampler.textureUniform(seed: seed, index: index)
+                for t in textures.walks ? frames : [0] { loads.insert(textures.objectPick(uniform: u, frame: t)) }
             }
         }
         return loads
@@ -122,11 +124,13 @@ public struct VideoGenerator: Sendable {
 
 extension VideoGenerator {
     /// Loads every texture and image the configuration can use into the library's cache, on
-    /// `threads` threads; answers how many, or nil when the configuration uses none.
+    /// `threads` threads (of a walking pool, frame 0 of each texture: all its frames would be
+    /// 10 000 per texture); answers how many, or nil when the configuration uses none.
     public func warmTextures(threads: Int) throws(TextureError) -> Int? {
         guard let textures else { return nil }
         let pools = textures.objectPools + (textures.images.map { [$0] } ?? [])
-        let ids = pools.indices.flatMap { p in (0..<pools[p].count).map { (p, $0) } }
+        let frames = textures.framesPerTexture + (textures.images == nil ? [] : [1])
+        let ids = pools.indices.flatMap { p in stride(from: 0, to: pools[p].count, by: frames[p]).map { (p, $0) } }
         let results = parallelMap(ids, threads: threads) { (p, id) in
             Result { () throws(TextureError) in _ = try pools[p].texture(id) }
         }

@@ -137,7 +137,9 @@ public struct CachedTexturePool: TexturePool {
     public var count: Int { pool.count }
 
     /// Whether textures are computed (procedural pools) rather than read (images, banks).
-    public var isProcedural: Bool { pool is StatisticalTexturePool || pool is StyleGANOrientedTexturePool }
+    public var isProcedural: Bool {
+        pool is StatisticalTexturePool || pool is StyleGANOrientedTexturePool || pool is StyleGANWalkTexturePool
+    }
 
     /// Whether texture `id` is in memory now (a load would not compute or read it).
     public func isCached(_ id: Int) -> Bool { cache.contains(id, poolKey: key) }

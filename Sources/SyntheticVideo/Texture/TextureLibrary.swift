@@ -15,6 +15,9 @@ public final class TextureLibrary: Sendable {
     /// oldest ones; their cached textures age out of the shared cache.
     private static let maxPools = 16
 
+    /// Frames of a walking texture: every frame index a clip may name.
+    static let framesPerWalk = VideoGenerator.maxFrameIndex + 1
+
     /// Procedural pools only, with a 256 MiB cache: the default of `VideoGenerator`.
     public static let procedural = TextureLibrary(cacheBytes: 256 << 20)
 
@@ -52,13 +55,17 @@ public final class TextureLibrary: Sendable {
             }
         }
         let seed = UInt64(configuration.textureSeed), count = configuration.textureCount
-        let key = "\(kind.rawValue) \(seed) \(count)"
+        let walk = kind == .styleganOriented && configuration.textureDynamics == .latentWalk
+        let key = "\(kind.rawValue) \(seed) \(count)" + (walk ? " walk \(configuration.walkSigma)" : "")
         if let pool = pools.withLock({ $0[key] }) { return pool }
         let source: any TexturePool
         do throws(TextureError) {
             switch kind {
             case .statistical: source = try StatisticalTexturePool(seed: seed, count: count)
-            case .styleganOriented: source = try StyleGANOrientedTexturePool(seed: seed, count: count)
+            case .styleganOriented:
+                let base = try StyleGANOrientedTexturePool(seed: seed, count: count)
+                source = walk ? try StyleGANWalkTexturePool(base: base, sigma: configuration.walkSigma,
+                                                            framesPerTexture: Self.framesPerWalk) : base
             case .images: preconditionFailure("handled above")
             }
         } catch {

@@ -40,6 +40,7 @@ CASES = [
     ("accelerating-textures-saturated", 0, {"textureCount": "2"}),
     ("accelerating-textures-color-background", 0, {"textureCount": "2"}),
     ("accelerating-textures-and-images", 0, {"textureCount": "2"}),
+    ("accelerating-stylegan-dynamic", 0, {"textureCount": "1", "objects": "40", "frames": "4", "resolution": "96"}),
 ]
 
 

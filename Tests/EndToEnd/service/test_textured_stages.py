@@ -82,3 +82,16 @@ def test_a_cold_pool_is_warmed_in_the_background_behind_503s(server_factory):
             assert r.status_code == 503, r.text
             time.sleep(0.5)
         assert r.status_code == 200, "the pool never warmed"
+
+
+def test_dynamic_textures_equal_the_cli_and_count_every_frame_as_a_texture(server_factory, tmp_path):
+    server = server_factory()
+    with server.h2() as h2:
+        small = {**SMALL, "textureCount": "1"}
+        r = h2.get("/v1/clips/accelerating-stylegan-dynamic/9", params=small)
+        assert r.status_code == 200, r.text
+        assert r.content == render_cli(tmp_path, "accelerating-stylegan-dynamic", 9, "--set", "textureCount=1", *SMALL_SET)
+        # Each (texture, frame) is generated: 3 textures × 3 frames of a fresh pool is over the
+        # 8 a request may generate itself.
+        busy = h2.get("/v1/clips/accelerating-stylegan-dynamic/9", params={**SMALL, "textureCount": "3", "textureSeed": "1"})
+        assert busy.status_code == 503, busy.text

@@ -134,12 +134,14 @@ struct StyleGANImageParameters: Sendable {
     let colourMean: [Double]
     let colourStd: [Double]
 
+    /// `latentOffset` (numWs × wDim, added to the Gaussians before the LeakyReLU) moves the
+    /// latents of a latent walk (§8.6); every other draw is the same with or without it.
     init(architecture a: StyleGANOrientedArchitecture, weights: StyleGANGeneratorWeights,
-         random: inout TextureRandom) {
+         random: inout TextureRandom, latentOffset: [Double]? = nil) {
         // Latents: w = LeakyReLU_0.2(N(0, I)), numWs × wDim.
         var w = [Double](repeating: 0, count: a.numWs * a.wDim)
         for k in 0..<w.count {
-            let g = random.gaussian()
+            let g = random.gaussian() + (latentOffset?[k] ?? 0)
             w[k] = g < 0 ? 0.2 * g : g
         }
         func latent(_ index: Int) -> ArraySlice<Double> { w[(index * a.wDim)..<((index + 1) * a.wDim)] }

@@ -77,39 +77,55 @@ public struct StyleGANOrientedTexturePool: TexturePool {
     public func texture(_ id: Int) throws(TextureError) -> Texture {
         try checkID(id)
         let planes = networkOutput(id)
-        return Self.normalise(planes.output, side: resolution, mean: planes.mean, std: planes.std)
+        return Self.normalise(planes.output, side: resolution, mean: planes.mean, std: planes.std,
+                              statistics: Self.statistics(planes.output, side: resolution))
     }
 
-    /// The raw network output (3 planes) and the colour targets of texture `id`.
-    func networkOutput(_ id: Int) -> (output: [Double], mean: [Double], std: [Double]) {
-        let (weights, image) = sample(id)
+    /// The raw network output (3 planes) and the colour targets of texture `id`, its latents
+    /// moved by `latentOffset` (a latent walk) when given.
+    func networkOutput(_ id: Int, latentOffset: [Double]? = nil) -> (output: [Double], mean: [Double], std: [Double]) {
+        let (weights, image) = sample(id, latentOffset: latentOffset)
         return (StyleGANOrientedSynthesis.render(architecture, weights: weights, parameters: image),
                 image.colourMean, image.colourStd)
     }
 
     /// The generator weights and the per-image parameters of texture `id`.
-    func sample(_ id: Int) -> (StyleGANGeneratorWeights, StyleGANImageParameters) {
+    func sample(_ id: Int, latentOffset: [Double]? = nil) -> (StyleGANGeneratorWeights, StyleGANImageParameters) {
         let generatorIndex = id / imagesPerGenerator
         let weights = generators.weights(generatorIndex) {
             var random = TextureRandom(digest: digest, seed: seed, poolLevel: UInt64(generatorIndex))
             return StyleGANGeneratorWeights(architecture: architecture, random: &random)
         }
         var random = TextureRandom(digest: digest, seed: seed, index: UInt64(id))
-        return (weights, StyleGANImageParameters(architecture: architecture, weights: weights, random: &random))
+        return (weights, StyleGANImageParameters(architecture: architecture, weights: weights, random: &random,
+                                                 latentOffset: latentOffset))
     }
 
-    /// §8.5: per channel, standardise (population std), scale by std_c, shift by mean_c, clip to
-    /// [0, 1], ×255, truncate; interleaved RGB bytes.
-    static func normalise(_ planes: [Double], side: Int, mean: [Double], std: [Double]) -> Texture {
+    /// Per channel mean and population std of the raw output.
+    static func statistics(_ planes: [Double], side: Int) -> (mean: [Double], std: [Double]) {
         let n = side * side
-        var pixels = [UInt8](repeating: 0, count: 3 * n)
+        var means = [Double](), stds = [Double]()
         for c in 0..<3 {
             var sum = 0.0
             for k in 0..<n { sum += planes[c * n + k] }
             let m = sum / Double(n)
             var squares = 0.0
             for k in 0..<n { let d = planes[c * n + k] - m; squares += d * d }
-            let s = (squares / Double(n)).squareRoot()
+            means.append(m)
+            stds.append((squares / Double(n)).squareRoot())
+        }
+        return (means, stds)
+    }
+
+    /// §8.5: per channel, standardise with `statistics` (the output's own, or frozen ones for a
+    /// latent walk), scale by std_c, shift by mean_c, clip to [0, 1], ×255, truncate;
+    /// interleaved RGB bytes.
+    static func normalise(_ planes: [Double], side: Int, mean: [Double], std: [Double],
+                          statistics: (mean: [Double], std: [Double])) -> Texture {
+        let n = side * side
+        var pixels = [UInt8](repeating: 0, count: 3 * n)
+        for c in 0..<3 {
+            let m = statistics.mean[c], s = statistics.std[c]
             let scale = s > 0 ? std[c] / s : 0
             for k in 0..<n {
                 let v = Swift.min(Swift.max((planes[c * n + k] - m) * scale + mean[c], 0), 1)
