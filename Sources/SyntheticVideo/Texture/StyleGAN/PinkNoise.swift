@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The pink-noise map of the StyleGAN-Oriented generator (GENERATORS.md §8.4), one per image,
 /// `2·resolution` pixels square (512 for 256-pixel textures), zero mean, unit global std.
 ///
@@ -16,24 +18,26 @@ enum PinkNoise {
         let g = n + 1                   // odd grid side
         let c = resolution              // centre index
         let alpha = random.uniform(0.5, 1.5)
-        // Magnitude (symmetric in the point reflection, so "symmetrising" doubles it exactly).
-        let step = 2 / Double(g - 1)
+        // Magnitude 2·ρ^(−α) = 2·exp(−α·ln ρ) (exactly `DeterministicMath.pow`), symmetric in both
+        // axes: one quadrant of exponentials, ln ρ from a table shared by every map of this size.
+        let logRho = Self.logRadius(side: g)
         var magnitude = [Double](repeating: 0, count: g * g)
-        for j in 0..<g {
-            let y = -1 + Double(j) * step
-            for i in 0..<g {
-                let x = -1 + Double(i) * step
-                var rho = (x * x + y * y).squareRoot()
-                if rho == 0 { rho = 1e-5 }
-                magnitude[j * g + i] = 2 * DeterministicMath.pow(rho, -alpha)
+        for j in 0...c {
+            for i in 0...c {
+                let m = 2 * DeterministicMath.exp(-alpha * logRho[j * g + i])
+                magnitude[j * g + i] = m
+                magnitude[j * g + (g - 1 - i)] = m
+                magnitude[(g - 1 - j) * g + i] = m
+                magnitude[(g - 1 - j) * g + (g - 1 - i)] = m
             }
         }
         magnitude[c * g + c] = 0
         var phase = [Double](repeating: 0, count: g * g)
         for k in 0..<(g * g) { phase[k] = random.uniform(0, 2 * Double.pi) }
-        // Spectrum in standard FFT order: S[k, l] = centred[(k + c) mod g, (l + c) mod g].
+        // Spectrum in standard FFT order: S[k, l] = centred[(k + c) mod g, (l + c) mod g]. Only
+        // rows 0…g/2 are built: the inverse transform below replaces the others by conjugates.
         var re = [Double](repeating: 0, count: g * g), im = re
-        for k in 0..<g {
+        for k in 0...(g / 2) {
             let sj = (k + c) % g, rj = g - 1 - sj
             for l in 0..<g {
                 let si = (l + c) % g, ri = g - 1 - si
@@ -98,6 +102,27 @@ enum PinkNoise {
         for k in 0..<(n * n) { out[k] *= inverseStd }
         return out
     }
+
+    /// ln ρ on the g × g grid with coordinates linspace(−1, 1) (ρ = 0 at the centre read as 10⁻⁵),
+    /// computed once per size.
+    static func logRadius(side g: Int) -> [Double] {
+        if let table = logRadiusTables.withLock({ $0[g] }) { return table }
+        let step = 2 / Double(g - 1)
+        var table = [Double](repeating: 0, count: g * g)
+        for j in 0..<g {
+            let y = -1 + Double(j) * step
+            for i in 0..<g {
+                let x = -1 + Double(i) * step
+                var rho = (x * x + y * y).squareRoot()
+                if rho == 0 { rho = 1e-5 }
+                table[j * g + i] = DeterministicMath.log(rho)
+            }
+        }
+        logRadiusTables.withLock { $0[g] = table }
+        return table
+    }
+
+    private static let logRadiusTables = Mutex<[Int: [Double]]>([:])
 
     /// 4×4 Laplace(0, 1) samples resized to size × size with PIL's Lanczos (a = 3) resampling
     /// (separable, in Double; PIL keeps the intermediate in float32, a difference far below

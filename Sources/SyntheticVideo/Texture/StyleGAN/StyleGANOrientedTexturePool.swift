@@ -12,10 +12,11 @@ import Synchronization
 /// stream of that index, as the reference re-creates its network every 400 images. The two most
 /// recently used generators are kept in memory (19 MB each at the released size).
 ///
-/// Cost (release build, one core of the 2-core x86-64 development machine): 207 ms per 256²
-/// texture (mean of 8 ids of one generator) plus 239 ms per generator (its 4.7 M style weights,
-/// once per 400 ids). Not yet profiled; the 513² pink-noise transform (~45 ms with the Hermitian
-/// half-transform) and the 263 k `pow` calls of its magnitude are known parts. Goal: 20 ms.
+/// Cost (release build, one core of the 2-core x86-64 development machine, `synthclips textures
+/// build stylegan-oriented --count 64 --threads 1`): 71–76 ms per 256² texture including its
+/// share of the generator (239 ms per generator, once per 400 ids) and the bank's file writes;
+/// about a third is the 513² pink-noise map (its inverse FFT and spectrum), a tenth the style
+/// affines. Goal: 20 ms.
 ///
 /// Deviations (documented choices): gains g_o are drawn as fair signs (only the sign matters,
 /// §8.3); the ε = 10⁻⁸ of demodulation is dropped; colour statistics use the population std.
