@@ -25,7 +25,8 @@ public final class SynthClipsService: Sendable {
         self.configuration = configuration
         self.store = store
         self.textures = textures
-        warmer = TextureWarmer(logger: logger)
+        // Half the cores: rendering keeps the rest while a pool warms.
+        warmer = TextureWarmer(threads: max(1, configuration.workers / 2), logger: logger)
         self.logger = logger
         compressors = CompressorPool(level: configuration.zstdLevel)
         authorization = configuration.token.map { Authorization(token: Array($0.utf8)) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SynthClipsService
 import SyntheticVideo
 
@@ -41,6 +42,7 @@ struct TextureOptions: ParsableArguments {
     }
 
     func library() throws -> TextureLibrary {
-        try TextureLibrary.load(images: images, banks: textureBanks, cacheBytes: textureCacheMB << 20)
+        try TextureLibrary.load(images: images, banks: textureBanks, cacheBytes: textureCacheMB << 20,
+                                threads: ProcessInfo.processInfo.activeProcessorCount)
     }
 }

@@ -89,7 +89,7 @@ struct ServeCommand: ParsableCommand {
         let store = try ProvenanceStore(path: config.databasePath, replica: config.replica,
                                         options: ProvenanceOptions(durability: config.provenanceEnabled ? .beforeResponse : .off))
         let textures = try TextureLibrary.load(images: config.imagesDirectory, banks: config.textureBanks,
-                                               cacheBytes: config.textureCacheBytes)
+                                               cacheBytes: config.textureCacheBytes, threads: config.workers)
         for line in textures.startupReport { logger.log(.info, "synthclips: \(line)") }
         let service = SynthClipsService(configuration: config, store: store, textures: textures, logger: logger)
         let poolBox = Mutex<WorkerPool?>(nil)

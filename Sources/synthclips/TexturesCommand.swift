@@ -13,18 +13,23 @@ struct TexturesCommand: ParsableCommand {
     struct BuildCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "build",
-            abstract: "Write textures 0..<COUNT of a procedural pool to a bank directory.",
+            abstract: "Write textures 0..<COUNT of a pool to a bank directory.",
             discussion: """
-                The bank stands in for the pool of a configuration with the same textureSeed and \
-                textureCount (serve/render/bench --texture-bank DIR): clips are byte-identical to \
-                generating on demand. Prints progress to stderr and the manifest's SHA-256 at the end.
+                A procedural bank stands in for the pool of a configuration with the same \
+                textureSeed and textureCount; an images bank (`images --images DIR`, every image \
+                decoded and resized once) for that images directory, as long as its manifest is \
+                unchanged (serve/render/bench --texture-bank DIR). Clips are byte-identical either \
+                way. Prints progress to stderr and the bank manifest's SHA-256 at the end.
                 """)
 
-        @Argument(help: "statistical or stylegan-oriented.")
+        @Argument(help: "statistical, stylegan-oriented or images.")
         var pool: String
 
-        @Option(help: "Number of textures: the configuration's textureCount.")
-        var count: Int
+        @Option(help: "Number of textures: the configuration's textureCount (images: default, every image).")
+        var count: Int?
+
+        @Option(help: "The images directory (for `images`).")
+        var images: String?
 
         @Option(help: "The configuration's textureSeed.")
         var seed: Int = 0
@@ -36,18 +41,29 @@ struct TexturesCommand: ParsableCommand {
         var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func validate() throws {
-            guard (1...1_000_000).contains(count) else { throw ValidationError("--count must be in 1...1000000 (textureCount's range)") }
+            if let count, !(1...1_000_000).contains(count) {
+                throw ValidationError("--count must be in 1...1000000 (textureCount's range)")
+            }
             guard (0...2_147_483_647).contains(seed) else { throw ValidationError("--seed must be in 0...2147483647 (textureSeed's range)") }
             guard (1...256).contains(threads) else { throw ValidationError("--threads must be in 1...256") }
         }
 
         func run() throws {
-            guard let kind = TexturePoolKind(rawValue: pool), kind != .images else {
-                throw ValidationError("pool must be statistical or stylegan-oriented, got '\(pool)'")
+            guard let kind = TexturePoolKind(rawValue: pool) else {
+                throw ValidationError("pool must be statistical, stylegan-oriented or images, got '\(pool)'")
             }
-            let source: any TexturePool = kind == .statistical
-                ? try StatisticalTexturePool(seed: UInt64(seed), count: count)
-                : try StyleGANOrientedTexturePool(seed: UInt64(seed), count: count)
+            guard (kind == .images) == (images != nil) else {
+                throw ValidationError("--images DIR goes with the images pool, and only with it")
+            }
+            guard kind == .images || self.count != nil else { throw ValidationError("--count is required for procedural pools") }
+            let source: any TexturePool
+            switch kind {
+            case .statistical: source = try StatisticalTexturePool(seed: UInt64(seed), count: self.count!)
+            case .styleganOriented: source = try StyleGANOrientedTexturePool(seed: UInt64(seed), count: self.count!)
+            case .images: source = try ImageDirectoryPool(directory: images!, decoder: ImageFileDecoder(), threads: threads)
+            }
+            let count = self.count ?? source.count
+            guard count <= source.count else { throw ValidationError("--count \(count) exceeds the pool's \(source.count) images") }
             let start = DispatchTime.now().uptimeNanoseconds
             let digest = try TextureBank.write(source, count: count, to: out, threads: threads) { done in
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -207,7 +207,9 @@ import Testing
         // σ = 0 freezes the texture.
         let frozen = try StyleGANWalkTexturePool(base: base, sigma: 0, framesPerTexture: 100)
         #expect(try frozen.texture(1 * 100 + 37) == base.texture(1))
-        #expect(walk.identity != again.identity.replacingOccurrences(of: "0.05", with: "0.06"))
+        #expect(walk.identity == again.identity)
+        #expect(walk.identity != (try StyleGANWalkTexturePool(base: base, sigma: 0.06, framesPerTexture: 100)).identity)
+        #expect(walk.identity != base.identity && frozen.identity != walk.identity)
         #expect(throws: TextureError.self) { try StyleGANWalkTexturePool(base: base, sigma: 2, framesPerTexture: 100) }
     }
 }

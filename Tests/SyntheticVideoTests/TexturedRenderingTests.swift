@@ -85,25 +85,21 @@ import Testing
             let frames = [0, 37, 90]
             let textured = try render(c, library, seed: seed, frames: frames)
             let shapes = try render(flat, library, seed: seed, frames: frames)
-            var inside = 0, exact = 0
+            var inside = 0, exact = 0, geometryMismatches = 0
             for p in 0..<(textured.count / 3) {
                 let background = shapes[p * 3] == 0 && shapes[p * 3 + 1] == 0 && shapes[p * 3 + 2] == 0
                 let pixel = RGB(textured[p * 3], textured[p * 3 + 1], textured[p * 3 + 2])
-                if background {
-                    // Only where a flat object could itself be black may the textured clip differ.
-                    continue
-                }
+                // The same geometry: black exactly where the flat render shows the background.
+                if background != (pixel == .black) { geometryMismatches += 1 }
+                if background { continue }
                 inside += 1
                 if colors.contains(pixel) { exact += 1 }
             }
-            // Uniform textures sample to their colour except where the bilinear footprint meets
-            // the grid's zero border (rim pixels of the largest shapes).
+            // A rim pixel whose bilinear footprint lies almost wholly on the grid's zero border
+            // may round to black; nothing else may differ.
+            #expect(geometryMismatches <= textured.count / 3 / 1000, "seed \(seed): \(geometryMismatches) pixels")
+            // Uniform textures sample to their colour except where the footprint meets the border.
             #expect(Double(exact) > 0.97 * Double(inside), "seed \(seed): \(exact) of \(inside)")
-            // The same geometry: pixels outside every flat shape are background in the textured clip too.
-            for p in 0..<(textured.count / 3) where shapes[p * 3] == 0 && shapes[p * 3 + 1] == 0 && shapes[p * 3 + 2] == 0 {
-                let pixel = RGB(textured[p * 3], textured[p * 3 + 1], textured[p * 3 + 2])
-                #expect(pixel == .black || colors.contains(pixel), "seed \(seed) pixel \(p)")
-            }
         }
     }
 
@@ -181,5 +177,70 @@ import Testing
     @Test func texturesDoNotChangeTheGeometryOfTheParentStage() {
         #expect(preset("accelerating-textures").sceneDigest
                 == (try! preset("accelerating-shapes").applying(overrides: [("circleTransform", "translate-only")])).sceneDigest)
+    }
+
+    // MARK: The sampler against a direct evaluation
+
+    /// OpenCV-style warpAffine sampling written out in Double: the 2·res grid of a nearest-resized
+    /// texture, coordinates rounded to 1/32, bilinear weights, zero outside the grid.
+    static func reference(_ texture: Texture, grid side: Int, u: Double, v: Double) -> [Int] {
+        let fu = (u * 32 + 0.5).rounded(.down), fv = (v * 32 + 0.5).rounded(.down)
+        let ix = Int((fu / 32).rounded(.down)), iy = Int((fv / 32).rounded(.down))
+        let fx = Int(fu) - ix * 32, fy = Int(fv) - iy * 32
+        func texel(_ gx: Int, _ gy: Int, _ c: Int) -> Int {
+            guard (0..<side).contains(gx), (0..<side).contains(gy) else { return 0 }
+            let tx = gx * texture.width / side, ty = gy * texture.height / side
+            return Int(texture.pixels[(ty * texture.width + tx) * 3 + c])
+        }
+        return (0..<3).map { c in
+            let top = texel(ix, iy, c) * (32 - fx) + texel(ix + 1, iy, c) * fx
+            let bottom = texel(ix, iy + 1, c) * (32 - fx) + texel(ix + 1, iy + 1, c) * fx
+            return (top * (32 - fy) + bottom * fy + 512) >> 10
+        }
+    }
+
+    @Test func texturedSamplingMatchesADirectEvaluation() {
+        // A smooth texture: neighbouring grid samples differ by at most 1, so a coordinate that
+        // lands in the neighbouring 1/32 bin (fixed point versus Double) moves a value by ≤ 1.
+        var pixels = [UInt8]()
+        for j in 0..<256 {
+            for i in 0..<256 { pixels += [UInt8(i), UInt8(j), UInt8((i + j) / 2)] }
+        }
+        let texture = Texture(width: 256, height: 256, pixels: pixels)
+        let side = 64
+        var grid = TexelGrid(side: 2 * side)
+        grid.prepare(width: 256, height: 256)
+        let maps = [
+            TextureMap.translation(-3, -5),                                           // the fast path
+            TextureMap(a: 0.9, b: 0.2, c: -0.15, d: 1.1, e: 2.3, f: -1.7),            // rotation, scale, shear
+            TextureMap(a: 0.5, b: 0, c: 0, d: 0.5, e: 0.25, f: 0.75),                 // magnified
+            TextureMap(a: -1.3, b: 0.4, c: 0.7, d: 1.9, e: 100.1, f: -20.6),          // mirrored, reaching past the border
+        ]
+        var frame = [UInt8](repeating: 0, count: side * side * 3)
+        for (m, map) in maps.enumerated() {
+            var worst = 0, exact = 0
+            texture.pixels.withUnsafeBufferPointer { texels in
+                frame.withUnsafeMutableBytes { buffer in
+                    let paint = TexturedPaint(texels: texels.baseAddress!, grid: grid, map: map, tint: nil)!
+                    let target = FramePointer(base: buffer.baseAddress!, width: side)
+                    // Spans of several lengths and starts, as occlusion cuts them.
+                    for y in 0..<side { paint.fill(row: y, column: y % 7, count: side - y % 7 - y % 5, frame: target) }
+                }
+            }
+            for y in 0..<side {
+                for x in (y % 7)..<(side - y % 5) {
+                    let expected = Self.reference(texture, grid: 2 * side, u: map.a * Double(x) + map.b * Double(y) + map.e,
+                                                  v: map.c * Double(x) + map.d * Double(y) + map.f)
+                    for c in 0..<3 {
+                        let d = abs(Int(frame[(y * side + x) * 3 + c]) - expected[c])
+                        worst = max(worst, d)
+                        if d == 0 { exact += 1 }
+                    }
+                }
+            }
+            #expect(worst <= 1, "map \(m): worst difference \(worst)")
+            if m == 0 { #expect(worst == 0, "the translation path is exact") }
+            #expect(exact > 0, "map \(m)")
+        }
     }
 }

@@ -129,7 +129,7 @@ extension SynthClipsService {
     func clipResponse(_ parameters: ClipParameters, seeds: [UInt64], batch: (index: UInt64, size: Int)?,
                       context: ClipRequestContext, headers: HTTPHeaders) throws -> Response {
         try requireWritableStore()
-        try warmer.requireWarm(parameters, seeds: seeds)
+        try warmer.requireWarm(parameters, seeds: seeds, cacheBytes: textures.cache.byteLimit)
         var headers = headers
         headers.add(name: "content-type", value: "application/vnd.safetensors")
         headers.add(name: "x-synthclips-config-hash", value: parameters.generator.configurationHash)
@@ -142,7 +142,7 @@ extension SynthClipsService {
             do {
                 body = try ClipBody.render(parameters: parameters, seeds: seeds, compressor: compressors)
             } catch {
-                return finish(.failure(error))
+                return finish(.failure(Problem.rendering(error)))
             }
             metrics.rendered(clips: seeds.count, renderMilliseconds: body.renderMilliseconds,
                              compressMilliseconds: body.compressMilliseconds)
@@ -162,6 +162,13 @@ extension SynthClipsService {
 
 extension Problem {
     /// The problem as the server library's error type, for failures after a handler returned.
+    /// A rendering failure as the error a deferred body finishes with: a texture that could not
+    /// be loaded (a bank or image file that changed or vanished) is a 500 problem naming it.
+    static func rendering(_ error: any Error) -> any Error {
+        guard let error = error as? TextureError else { return error }
+        return Problem(status: 500, title: "Texture unavailable", detail: error.description).httpError
+    }
+
     var httpError: HTTPError {
         let response = self.response
         guard case .bytes(let body) = response.body else { return HTTPError(status: status, message: detail) }

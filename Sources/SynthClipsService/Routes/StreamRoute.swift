@@ -28,7 +28,7 @@ extension SynthClipsService {
         // The first batch's seeds must exist; later ones are checked as they come.
         let first = try batchSeeds(index: try globalIndex(startIndex, 0, worldSize, rank), size: size, start: start)
         // Later batches of a warm pool rarely need more than a few new textures.
-        try warmer.requireWarm(parameters, seeds: first)
+        try warmer.requireWarm(parameters, seeds: first, cacheBytes: textures.cache.byteLimit)
         try requireWritableStore()
 
         var headers: HTTPHeaders = ["content-type": "application/vnd.safetensors"]

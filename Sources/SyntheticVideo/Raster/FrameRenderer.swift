@@ -42,8 +42,8 @@ struct FrameRenderer: ~Copyable {
             let map = object.textureMap(pose, circleTransform: circleTransform)
             let tint = appearance.tint ? object.color : nil
             texture.pixels.withUnsafeBufferPointer { texels in
-                // A map beyond fixed-point range (never for the presets) paints the texture's
-                // top-left patch, translated.
+                // A map beyond fixed-point range (never for the presets) samples the texture
+                // at canvas coordinates: deterministic, though it no longer moves with the object.
                 let paint = TexturedPaint(texels: texels.baseAddress!, grid: grid, map: map, tint: tint)
                     ?? TexturedPaint(texels: texels.baseAddress!, grid: grid, map: .translation(0, 0), tint: tint)!
                 paintSpans(paint, frame: frame)

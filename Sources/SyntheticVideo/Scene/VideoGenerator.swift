@@ -58,9 +58,9 @@ public struct VideoGenerator: Sendable {
             && stream(.video, seed).unit(VideoDraw.staticShare.rawValue) < configuration.staticImageShare
     }
 
-    /// Every texture and image the clip of `seed` with these frames may load (each object's pick,
-    /// whether or not it is seen), without loading any: lets a server find the ones not yet in
-    /// memory.
+    /// Every texture and image the clip of `seed` with these frames may load, without loading
+    /// any: lets a server find the ones not yet in memory. An object counts at the frames where
+    /// its box meets the canvas (the renderer loads a subset: the objects it actually paints).
     public func textureLoads(seed: UInt64, frames: [Int]) -> Set<TextureLoad> {
         guard let textures else { return [] }
         let rng = stream(.video, seed)
@@ -70,9 +70,17 @@ public struct VideoGenerator: Sendable {
             loads.insert(textures.imagePick(uniform: rng.unit(VideoDraw.backgroundImage.rawValue)))
         }
         if !configuration.textures.isEmpty {
+            let side = configuration.resolution
             for index in 0..<configuration.objects {
+                let object = sampler.object(seed: seed, index: index)
+                let seen = frames.filter { t in
+                    object.pose(at: t, resolution: side)
+                        .flatMap { object.reachBox($0, circleTransform: configuration.circleTransform) }?
+                        .clipped(width: side, height: side) != nil
+                }
+                guard let first = seen.first else { continue }
                 let u = sampler.textureUniform(seed: seed, index: index)
-                for t in textures.walks ? frames : [0] { loads.insert(textures.objectPick(uniform: u, frame: t)) }
+                for t in textures.walks ? seen : [first] { loads.insert(textures.objectPick(uniform: u, frame: t)) }
             }
         }
         return loads

@@ -30,7 +30,7 @@ public struct ImageDirectoryPool: TexturePool {
         public let sha256: String
     }
 
-    public struct Skipped: Sendable, Hashable {
+    public struct Skipped: Error, Sendable, Hashable {
         public let relativePath: String
         public let reason: String
     }
@@ -48,7 +48,9 @@ public struct ImageDirectoryPool: TexturePool {
         return lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg")
     }
 
-    public init(directory: String, decoder: any ImageDecoder, size: Int = 256) throws(TextureError) {
+    /// Opens the directory, reading and decoding its files on `threads` threads (the result does
+    /// not depend on the thread count).
+    public init(directory: String, decoder: any ImageDecoder, size: Int = 256, threads: Int = 1) throws(TextureError) {
         guard size >= 1 && size <= 4096 else {
             throw .invalidParameter(name: "size", reason: "must be in 1...4096, got \(size)")
         }
@@ -57,20 +59,25 @@ public struct ImageDirectoryPool: TexturePool {
         self.decoder = decoder
         var entries = [Entry]()
         var skipped = [Skipped]()
-        for relative in try TextureFiles.regularFiles(below: directory) where Self.isImageName(relative) {
+        let files = try TextureFiles.regularFiles(below: directory).filter(Self.isImageName)
+        let checked = parallelMap(files, threads: threads) { relative -> Result<Entry, Skipped> in
             let bytes: [UInt8]
             do throws(TextureError) { bytes = try TextureFiles.read(TextureFiles.join(directory, relative)) } catch {
-                skipped.append(Skipped(relativePath: relative, reason: "unreadable: \(error)"))
-                continue
+                return .failure(Skipped(relativePath: relative, reason: "unreadable: \(error)"))
             }
             do {
                 let image = try decoder.decodeRGB(bytes)
                 guard image.width > 0 && image.height > 0 else { throw TextureError.corrupt(path: relative, reason: "empty") }
             } catch {
-                skipped.append(Skipped(relativePath: relative, reason: "corrupt: \(error)"))
-                continue
+                return .failure(Skipped(relativePath: relative, reason: "corrupt: \(error)"))
             }
-            entries.append(Entry(relativePath: relative, byteCount: bytes.count, sha256: sha256Hex(bytes)))
+            return .success(Entry(relativePath: relative, byteCount: bytes.count, sha256: sha256Hex(bytes)))
+        }
+        for result in checked {
+            switch result {
+            case .success(let entry): entries.append(entry)
+            case .failure(let skip): skipped.append(skip)
+            }
         }
         guard !entries.isEmpty else {
             throw .emptyPool(reason: "no decodable PNG or JPEG file below \(directory)"

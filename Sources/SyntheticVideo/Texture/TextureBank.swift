@@ -93,8 +93,8 @@ public struct TextureBankPool: TexturePool {
         guard case .object(let fields) = json, fields["format"] == .string("rgb8"),
               case .string(let identity)? = fields["pool"],
               case .integer(let count)? = fields["count"], count >= 1,
-              case .integer(let width)? = fields["width"], width >= 1,
-              case .integer(let height)? = fields["height"], height >= 1,
+              case .integer(let width)? = fields["width"], (1...4096).contains(width),
+              case .integer(let height)? = fields["height"], (1...4096).contains(height),
               case .array(let files)? = fields["files"], files.count == Int(count) else {
             throw .corrupt(path: path, reason: "not a texture bank manifest")
         }

@@ -31,9 +31,14 @@ public final class TextureLibrary: Sendable {
     public var bankIdentities: [String] { banks.keys.sorted() }
 
     /// The configuration as this library renders it: when it uses images, `imagePool` names the
-    /// loaded pool's manifest. Fails when it uses images and none is loaded, or names another pool.
+    /// loaded pool's manifest; otherwise it is empty (clips that take nothing from a pool have one
+    /// hash). Fails when it uses images and none is loaded, or names another pool.
     public func bind(_ configuration: Configuration) throws(ConfigurationError) -> Configuration {
-        guard configuration.usesImages else { return configuration }
+        guard configuration.usesImages else {
+            var unbound = configuration
+            unbound.imagePool = ""
+            return unbound
+        }
         guard let images else { throw .noImagePool }
         if !configuration.imagePool.isEmpty && configuration.imagePool != images.manifestHash {
             throw .imagePoolMismatch(requested: configuration.imagePool, available: images.manifestHash)
@@ -43,13 +48,19 @@ public final class TextureLibrary: Sendable {
         return bound
     }
 
+    /// A loaded bank written from `pool`, holding every one of its ids.
+    private func bank(for pool: any TexturePool) -> TextureBankPool? {
+        banks[pool.identity].flatMap { $0.count == pool.count ? $0 : nil }
+    }
+
     /// The pool of `kind` for a (bound) configuration.
     func pool(_ kind: TexturePoolKind, for configuration: Configuration) throws(ConfigurationError) -> CachedTexturePool {
         if kind == .images {
             guard let images else { throw .noImagePool }
             return pools.withLock { pools in
                 if let pool = pools["images"] { return pool }
-                let pool = cache.pool(wrapping: images)
+                // A bank of the pool (decoded and resized once, ahead of time) serves the same pixels.
+                let pool = cache.pool(wrapping: bank(for: images) ?? images)
                 pools["images"] = pool
                 return pool
             }
@@ -74,7 +85,7 @@ public final class TextureLibrary: Sendable {
         return pools.withLock { pools in
             if let pool = pools[key] { return pool }
             if pools.count >= Self.maxPools, let victim = pools.keys.first(where: { $0 != "images" }) { pools[victim] = nil }
-            let pool = cache.pool(wrapping: banks[source.identity] ?? source)
+            let pool = cache.pool(wrapping: bank(for: source) ?? source)
             pools[key] = pool
             return pool
         }

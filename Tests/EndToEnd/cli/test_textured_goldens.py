@@ -108,6 +108,21 @@ def test_a_bank_gives_the_bytes_of_the_pool_it_was_built_from(tmp_path, images):
     assert "00000001.rgb" in failed.stderr and "changed" in failed.stderr
 
 
+def test_an_images_bank_gives_the_bytes_of_its_directory(tmp_path, images):
+    bank = tmp_path / "images-bank"
+    run("textures", "build", "images", "--images", images, "--out", bank)
+    assert len(list(bank.glob("*.rgb"))) == 3
+    for stage, seed in [("accelerating-image-crops", 5), ("accelerating-shapes-image-background", 6)]:
+        assert digest(stage, seed, {}, images, "--texture-bank", bank) == digest(stage, seed, {}, images)
+    # A bank of part of the directory is not used for it (it cannot serve every image).
+    partial = tmp_path / "partial"
+    run("textures", "build", "images", "--images", images, "--count", "2", "--out", partial)
+    assert digest("accelerating-image-crops", 5, {}, images, "--texture-bank", partial) == digest(
+        "accelerating-image-crops", 5, {}, images)
+    failed = run("textures", "build", "images", "--out", tmp_path / "x", check=False)
+    assert failed.returncode != 0 and "--images" in failed.stderr
+
+
 def test_stage_8_without_images_says_how_to_supply_them():
     failed = run("render", "accelerating-image-crops", "--seed", 0, "--digest", check=False)
     assert failed.returncode != 0

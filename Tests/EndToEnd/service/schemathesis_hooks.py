@@ -3,8 +3,9 @@
 The stream endpoint is endless without `count`; a fuzzer's request must end, so every stream
 request gets at most 2 batches. Procedural texture pools cost up to 2 s per texture and a cold
 pool answers 503 while it warms (tested in test_textured_stages.py), so every clip-carrying request
-uses one 2-texture pool (textureCount=2, textureSeed=0): the run generates 4 textures, not
-thousands. Nothing else is changed."""
+uses one 2-texture pool (textureCount=2, textureSeed=0, textureDynamics=static): the run
+generates 4 textures, not thousands (a walking texture is one texture per frame). Nothing else
+is changed."""
 import schemathesis
 
 
@@ -20,4 +21,5 @@ def before_call(context, case, kwargs):
         query = dict(case.query or {})
         query["textureCount"] = 2
         query["textureSeed"] = 0
+        query["textureDynamics"] = "static"
         case.query = query

@@ -95,3 +95,11 @@ def test_dynamic_textures_equal_the_cli_and_count_every_frame_as_a_texture(serve
         # 8 a request may generate itself.
         busy = h2.get("/v1/clips/accelerating-stylegan-dynamic/9", params={**SMALL, "textureCount": "3", "textureSeed": "1"})
         assert busy.status_code == 503, busy.text
+
+
+def test_a_request_whose_cold_textures_could_not_stay_cached_is_413(server_factory):
+    server = server_factory("--texture-cache-mb", "4")   # room for ~21 textures; half of it per request
+    with server.h2() as h2:
+        r = h2.get("/v1/batches/accelerating-stylegan/0", params={**SMALL, "textureCount": "40", "batch_size": "4"})
+        assert r.status_code == 413, r.text
+        assert "--texture-cache-mb" in r.json()["detail"]
