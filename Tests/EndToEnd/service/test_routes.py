@@ -152,6 +152,8 @@ def test_stages_and_configs(h2):
 def test_served_openapi_is_the_contract(h2):
     r = h2.get("/openapi.yaml")
     assert r.content == SPEC.read_bytes(), "the binary serves another openapi.yaml than the repository's (stale build?)"
+    top = SPEC.parents[3] / "openapi.yaml"
+    assert top.is_symlink() and top.read_bytes() == SPEC.read_bytes(), "openapi.yaml must stay a link to the served document"
     from openapi_spec_validator import validate
     validate(yaml.safe_load(r.content))
 
