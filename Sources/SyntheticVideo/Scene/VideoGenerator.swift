@@ -136,8 +136,10 @@ extension VideoGenerator {
     /// 10 000 per texture); answers how many, or nil when the configuration uses none.
     public func warmTextures(threads: Int) throws(TextureError) -> Int? {
         guard let textures else { return nil }
-        let pools = textures.objectPools + (textures.images.map { [$0] } ?? [])
-        let frames = textures.framesPerTexture + (textures.images == nil ? [] : [1])
+        // The images pool once, whether objects, backgrounds or static clips use it.
+        let images = textures.images.flatMap { pool in textures.objectPools.contains { $0.key == pool.key } ? nil : pool }
+        let pools = textures.objectPools + (images.map { [$0] } ?? [])
+        let frames = textures.framesPerTexture + (images == nil ? [] : [1])
         let ids = pools.indices.flatMap { p in stride(from: 0, to: pools[p].count, by: frames[p]).map { (p, $0) } }
         let results = parallelMap(ids, threads: threads) { (p, id) in
             Result { () throws(TextureError) in _ = try pools[p].texture(id) }
