@@ -33,6 +33,8 @@ final class TextureWarmer: Sendable {
         self.logger = logger
     }
 
+    static let warmingTitle = "Textures warming up"
+
     /// Textures queued and not generated yet.
     var backlog: Int { state.withLock { $0.queued.count } }
 
@@ -64,10 +66,13 @@ final class TextureWarmer: Sendable {
         }
         let (queued, backlog) = enqueue(cold)
         let retry = max(1, min(30, backlog / (8 * threads)))
-        throw Problem.unavailable(
+        var problem = Problem.unavailable(
             "\(cold.count) textures of this request are not in memory yet; \(queued) were queued for background "
                 + "generation (\(backlog) waiting in all). Retry later, or serve the pools from banks built with "
                 + "`synthclips textures build` (--texture-bank DIR).", retryAfter: retry)
+        // Clients tell this 503 (progress is being made) from overload by its title.
+        problem.title = Self.warmingTitle
+        throw problem
     }
 
     private func enqueue(_ loads: Set<TextureLoad>) -> (queued: Int, backlog: Int) {

@@ -103,3 +103,17 @@ def test_malformed_documents_are_rejected():
                 + b'{"x":{"dtype":"U8","shape":[3],"data_offsets":[0,2]}}' + b"ab"):
         with pytest.raises(SynthClipsProtocolError):
             parse(bad)
+
+
+def test_a_cold_texture_pool_is_waited_for_without_using_up_retries(server):  # noqa: F811
+    # 48 fresh StyleGAN-Oriented textures: the server answers 503 "Textures warming up" while it
+    # generates them; the client waits (no retries allowed here) and then gets the batch.
+    params = {**SMALL, "objects": 300, "textureCount": 48, "textureSeed": 11}
+    with Client(server.url, retries=0, timeout=60) as c:
+        b = c.batch("accelerating-stylegan", 0, 2, **params)
+        assert b.video.shape[0] == 2
+        assert c.stats["warmup_waits"] >= 1 and c.stats["retries"] == 0
+    with Client(server.url, retries=0, warmup_timeout=0) as c:
+        with pytest.raises(SynthClipsError) as e:
+            c.batch("accelerating-stylegan", 0, 2, **{**params, "textureSeed": 12})
+        assert e.value.status == 503 and e.value.title == "Textures warming up"

@@ -23,6 +23,8 @@ from .errors import SynthClipsError, SynthClipsProtocolError, SynthClipsUnavaila
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 RETRY_STATUSES = {502, 503, 504}
+# The title of the server's 503 while it generates a cold texture pool in the background.
+WARMING_TITLE = "Textures warming up"
 
 
 @dataclass
@@ -92,17 +94,21 @@ class Client:
 
     `stream_window` is the HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE advertised (None: httpcore's
     64 KiB default); `retries`, `backoff` and `backoff_cap` shape the retry of connection errors
-    and 502/503/504 (Retry-After honoured, capped at `retry_after_cap`)."""
+    and 502/503/504 (Retry-After honoured, capped at `retry_after_cap`). A 503 "Textures warming
+    up" (the server is generating a cold texture pool in the background) does not use up
+    retries: the request waits, as Retry-After says, for up to `warmup_timeout` seconds."""
 
     def __init__(self, url: str, run: Optional[str] = None, token: Optional[str] = None, prefetch: int = 8,
                  timeout: float = 60, retries: int = 10, backoff: float = 0.1, backoff_cap: float = 4.0,
                  retry_after_cap: float = 30.0, stream_window: Optional[int] = DEFAULT_STREAM_WINDOW,
-                 connection_window: Optional[int] = None, verify: Any = True, compress: bool = True):
+                 connection_window: Optional[int] = None, verify: Any = True, compress: bool = True,
+                 warmup_timeout: float = 3600.0):
         if prefetch < 1:
             raise ValueError("prefetch must be >= 1")
         self.url = url.rstrip("/")
         self.run, self.prefetch, self.retries = run, prefetch, retries
         self.backoff, self.backoff_cap, self.retry_after_cap = backoff, backoff_cap, retry_after_cap
+        self.warmup_timeout = warmup_timeout
         headers = {"accept-encoding": "zstd" if compress else "identity", "user-agent": "synthclips-python/0.1"}
         if token:
             headers["authorization"] = f"Bearer {token}"
@@ -114,7 +120,7 @@ class Client:
                                   transport=self._transport, http1=False, http2=True)
         self._pool: Optional[ThreadPoolExecutor] = None
         self._pool_lock = threading.Lock()
-        self.stats = {"requests": 0, "retries": 0, "bytes": 0}
+        self.stats = {"requests": 0, "retries": 0, "bytes": 0, "warmup_waits": 0}
 
     # ---- lifecycle ----
     def close(self) -> None:
@@ -214,7 +220,9 @@ class Client:
     def _get(self, path: str, params: Mapping[str, Any]) -> Tuple[httpx.Response, bytes]:
         q = {k: _param(v) for k, v in params.items()}
         last: Optional[BaseException] = None
-        for attempt in range(self.retries + 1):
+        warmup_deadline = time.monotonic() + self.warmup_timeout
+        attempt = 0
+        while attempt <= self.retries:
             retry_after = None
             try:
                 with self._http.stream("GET", path, params=q) as r:
@@ -231,8 +239,13 @@ class Client:
                 last = self._problem(r, body)
                 ra = r.headers.get("retry-after")
                 retry_after = float(ra) if ra and ra.strip().isdigit() else None
+                if last.title == WARMING_TITLE and time.monotonic() < warmup_deadline:
+                    self.stats["warmup_waits"] += 1
+                    time.sleep(min(self.retry_after_cap, retry_after or 1.0))
+                    continue
             if attempt < self.retries:
                 self._sleep_before_retry(attempt, retry_after)
+            attempt += 1
         if isinstance(last, SynthClipsError):
             raise last
         raise SynthClipsUnavailable(0, "Unavailable", f"{type(last).__name__}: {last} (after {self.retries} retries)",
