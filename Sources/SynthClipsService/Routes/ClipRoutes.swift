@@ -129,7 +129,6 @@ extension SynthClipsService {
     func clipResponse(_ parameters: ClipParameters, seeds: [UInt64], batch: (index: UInt64, size: Int)?,
                       context: ClipRequestContext, headers: HTTPHeaders) throws -> Response {
         try requireWritableStore()
-        try warmer.requireWarm(parameters, seeds: seeds, cacheBytes: textures.cache.byteLimit)
         var headers = headers
         headers.add(name: "content-type", value: "application/vnd.safetensors")
         headers.add(name: "x-synthclips-config-hash", value: parameters.generator.configurationHash)
@@ -140,7 +139,11 @@ extension SynthClipsService {
         return Response(status: 200, headers: headers, body: .deferred { [self] finish in
             let body: ClipBody
             do {
+                // On the worker, not the connection's queue: the check walks every object of every clip.
+                try warmer.requireWarm(parameters, seeds: seeds, cacheBytes: textures.cache.byteLimit)
                 body = try ClipBody.render(parameters: parameters, seeds: seeds, compressor: compressors)
+            } catch let problem as Problem {
+                return finish(.failure(problem.httpError))
             } catch {
                 return finish(.failure(Problem.rendering(error)))
             }

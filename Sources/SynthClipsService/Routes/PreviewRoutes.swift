@@ -8,13 +8,17 @@ extension SynthClipsService {
         let context = try ClipRequestContext(request, route: route, accept: "image/png")
         let seed = try ClipRequestContext.unsigned(request.pathParameters["seed"] ?? "", parameter: "seed")
         try requireWritableStore()
-        try warmer.requireWarm(parameters, seeds: [seed], cacheBytes: textures.cache.byteLimit)
         return Response(status: 200, headers: ["content-type": "image/png", "cache-control": "public, max-age=31536000, immutable"],
                         body: .deferred { [self] finish in
             let side = parameters.generator.configuration.outputSide
             let indices = parameters.frameIndices(seed: seed)
             let clip: [UInt8]
-            do { clip = try ClipRenderer(generator: parameters.generator).render(seed: seed, frameIndices: indices) } catch {
+            do {
+                try warmer.requireWarm(parameters, seeds: [seed], cacheBytes: textures.cache.byteLimit)
+                clip = try ClipRenderer(generator: parameters.generator).render(seed: seed, frameIndices: indices)
+            } catch let problem as Problem {
+                return finish(.failure(problem.httpError))
+            } catch {
                 return finish(.failure(Problem.rendering(error)))
             }
             let across = min(columns, indices.count), down = (indices.count + across - 1) / across
