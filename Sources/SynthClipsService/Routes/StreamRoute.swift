@@ -43,6 +43,10 @@ extension SynthClipsService {
             if stream.isCancelled { return nil }
             let index = try globalIndex(startIndex, UInt64(j), worldSize, rank)
             let seeds = try batchSeeds(index: index, size: size, start: start)
+            if j > 0 {
+                // The first batch was checked before the headers; a later one may reach cold textures.
+                warmer.waitUntilWarm(parameters, seeds: seeds, cancelled: { stream.isCancelled })
+            }
             let body = try ClipBody.render(parameters: parameters, seeds: seeds, compressor: compressors)
             metrics.rendered(clips: seeds.count, renderMilliseconds: body.renderMilliseconds,
                              compressMilliseconds: body.compressMilliseconds)

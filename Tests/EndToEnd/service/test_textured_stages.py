@@ -103,3 +103,24 @@ def test_a_request_whose_cold_textures_could_not_stay_cached_is_413(server_facto
         r = h2.get("/v1/batches/accelerating-stylegan/0", params={**SMALL, "textureCount": "40", "batch_size": "4"})
         assert r.status_code == 413, r.text
         assert "--texture-cache-mb" in r.json()["detail"]
+
+
+def test_a_stream_batch_that_reaches_cold_textures_waits_for_the_warm_up(server_factory, tmp_path):
+    from conftest import split_documents
+    server = server_factory()
+    params = {**SMALL, "textureCount": "300", "textureSeed": "5", "batch_size": "1"}
+    with server.h2() as h2:
+        # Warm what seed 0 needs (its first batch is checked before the stream starts).
+        deadline = time.monotonic() + 120
+        while (r := h2.get("/v1/batches/accelerating-stylegan/0", params=params)).status_code == 503:
+            assert time.monotonic() < deadline, "the pool never warmed"
+            time.sleep(0.3)
+        assert r.status_code == 200, r.text
+        s = h2.get("/v1/stream/accelerating-stylegan", params={**params, "count": "2"}, timeout=180)
+        assert s.status_code == 200, s.text
+        docs = split_documents(s.content)
+        assert len(docs) == 2 and docs[0] == r.content
+        assert "stream batch waits for" in server.stderr()
+        expected = render_cli(tmp_path, "accelerating-stylegan", 1, "--set", "textureCount=300",
+                              "--set", "textureSeed=5", *SMALL_SET)
+        assert tensors(docs[1])[1]["video"].tobytes() == tensors(expected)[1]["video"].tobytes()
