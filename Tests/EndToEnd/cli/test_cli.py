@@ -9,7 +9,6 @@ Binary: $SYNTHCLIPS_BIN (relative paths are taken from the repository root), def
 """
 import hashlib
 import json
-import os
 import struct
 import subprocess
 import zlib
@@ -18,31 +17,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import zstandard
+
+from cli_support import binary, run
 from safetensors.numpy import load as load_safetensors
 
-ROOT = Path(__file__).resolve().parents[3]
 MAIN_STAGES = ["static-circles", "moving-circles", "moving-shapes", "transforming-shapes", "accelerating-shapes"]
 TIMEOUT = 120
 
 
 # MARK: helpers
-
-def binary() -> str:
-    path = Path(os.environ.get("SYNTHCLIPS_BIN", ".build/release/synthclips"))
-    if not path.is_absolute():
-        path = ROOT / path
-    if not path.exists():
-        pytest.skip(f"synthclips binary not found at {path}: build it with "
-                    "`swift build -c release --product synthclips` or set SYNTHCLIPS_BIN")
-    return str(path)
-
-
-def run(*args, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=TIMEOUT)
-    if check and result.returncode != 0:
-        raise AssertionError(f"synthclips {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
-    return result
-
 
 def decompress_one_frame(data: bytes) -> bytes:
     """Decompresses a zstd stream that must hold exactly one frame."""

@@ -4,21 +4,15 @@ The same golden file is checked by the debug build's unit tests (GoldenClipTests
 they prove debug and release builds give identical bytes.
 """
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from cli_support import binary
+
 ROOT = Path(__file__).resolve().parents[3]
 GOLDENS = json.loads((ROOT / "Tests/SyntheticVideoTests/Goldens/clips.json").read_text())
-
-
-def binary() -> str:
-    path = Path(os.environ.get("SYNTHCLIPS_BIN", ROOT / ".build/release/synthclips"))
-    if not path.exists():
-        pytest.skip(f"{path} is not built (swift build -c release --product synthclips)")
-    return str(path)
 
 
 def digest(clip: dict) -> str:

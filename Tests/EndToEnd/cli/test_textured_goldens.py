@@ -8,8 +8,6 @@ Regenerate the goldens (after a deliberate generator version bump) with
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,9 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "Tests/EndToEnd"))
 from image_sets import write_mixed_set, write_png_set  # noqa: E402
+from cli_support import run  # noqa: E402
 
 GOLDENS_PATH = ROOT / "Tests/EndToEnd/cli/Goldens/textured.json"
-TIMEOUT = 300
 
 # Small procedural pools keep the cold pools cheap (textures are generated in every process).
 CASES = [
@@ -42,21 +40,6 @@ CASES = [
     ("accelerating-textures-and-images", 0, {"textureCount": "2"}),
     ("accelerating-stylegan-dynamic", 0, {"textureCount": "1", "objects": "40", "frames": "4", "resolution": "96"}),
 ]
-
-
-def binary() -> str:
-    path = Path(os.environ.get("SYNTHCLIPS_BIN", ".build/release/synthclips"))
-    path = path if path.is_absolute() else ROOT / path
-    if not path.exists():
-        pytest.skip(f"{path} is not built (swift build -c release --product synthclips)")
-    return str(path)
-
-
-def run(*args, check=True) -> subprocess.CompletedProcess:
-    result = subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=TIMEOUT)
-    if check and result.returncode != 0:
-        raise AssertionError(f"synthclips {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
-    return result
 
 
 def digest(stage: str, seed: int, overrides: dict, images: Path, *extra) -> str:

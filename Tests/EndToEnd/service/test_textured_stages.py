@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import time
 import sys
-from pathlib import Path
 
 from conftest import ROOT, render_cli, tensors
 
