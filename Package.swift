@@ -39,6 +39,8 @@ let package = Package(
         // no transcendental function of it is used (see DeterministicMath).
         .target(name: "SyntheticVideo", dependencies: ["COpenSSL"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TensorCodec", dependencies: ["CZstd", "CPNG", "CTurboJPEG"]),
+        // The file-backed texture pools (image directories, banks): SyntheticVideo does no I/O.
+        .target(name: "TextureStore", dependencies: ["SyntheticVideo", "TensorCodec"]),
         .target(name: "HTTP2Server", dependencies: ["CNghttp2", "COpenSSL"]),
         .target(name: "Provenance", dependencies: ["CSQLite3"]),
         .target(name: "SynthClipsService", dependencies: [
@@ -51,7 +53,7 @@ let package = Package(
         // A tiny server over HTTP2Server for its end-to-end tests and benchmark (not shipped).
         .executableTarget(name: "http2-demo", dependencies: ["HTTP2Server"]),
         .executableTarget(name: "synthclips", dependencies: [
-            "SyntheticVideo", "TensorCodec", "Provenance", "SynthClipsService", "HTTP2Server",
+            "SyntheticVideo", "TensorCodec", "TextureStore", "Provenance", "SynthClipsService", "HTTP2Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "SyntheticVideoTests", dependencies: ["SyntheticVideo"],
                     resources: [.copy("Goldens")]),
         .testTarget(name: "TensorCodecTests", dependencies: ["TensorCodec"]),
+        .testTarget(name: "TextureStoreTests", dependencies: ["TextureStore", "SyntheticVideo"]),
         .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "CNghttp2"]),
         .testTarget(name: "ProvenanceTests", dependencies: ["Provenance"]),
     ],

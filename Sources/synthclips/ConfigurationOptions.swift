@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SynthClipsService
 import SyntheticVideo
+import TextureStore
 
 /// The stage and the `--set field=value` overrides shared by `render` and friends.
 struct ConfigurationOptions: ParsableArguments {

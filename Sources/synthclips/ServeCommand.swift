@@ -5,6 +5,7 @@ import Provenance
 import Synchronization
 import SynthClipsService
 import SyntheticVideo
+import TextureStore
 import TensorCodec
 
 struct ServeCommand: ParsableCommand {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import SynthClipsService
 import SyntheticVideo
+import TextureStore
 
 struct TexturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import SyntheticVideo
 
-/// Determinism of every pool (same id twice, 1 vs 2 threads, cold cache vs warm cache vs disk
-/// bank, pinned digests), the cache, the bank, and the image directory pool.
+/// Determinism of every pool (same id twice, 1 vs 2 threads, cold cache vs warm cache, pinned
+/// digests) and the cache. Banks and image directories are tested with TextureStore.
 @Suite struct TexturePoolTests {
     static let smallStyleGAN = StyleGANOrientedArchitecture(resolution: 64, channelBase: 2048, channelMax: 64, wDim: 64)
 
@@ -20,13 +20,6 @@ import Testing
         [("statistical-64", try StatisticalTexturePool(seed: 1, count: 1000, size: 64, iterations: 2))]
     }
 
-    static func temporaryDirectory(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "synthclips-texture-tests-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
-        try? FileManager.default.removeItem(atPath: path)
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     @Test func sameIdTwiceAndAcrossThreadCountsGiveIdenticalBytes() throws {
         for (name, pool) in try Self.pools() {
             let ids = [0, 1, 2, 7, 401]
@@ -40,7 +33,7 @@ import Testing
         }
     }
 
-    @Test func coldCacheWarmCacheAndBankServeIdenticalBytes() throws {
+    @Test func coldCacheAndWarmCacheServeIdenticalBytes() throws {
         for (name, pool) in try Self.pools() {
             let direct = try (0..<4).map { try pool.texture($0) }
             let store = TextureCache(byteLimit: 10 * direct[0].byteCount)
@@ -49,12 +42,6 @@ import Testing
             let warm = try (0..<4).map { try cache.texture($0) }
             #expect(cold == direct && warm == direct, "\(name)")
             #expect(store.misses == 4 && store.hits == 4 && store.bytes == 4 * direct[0].byteCount, "\(name)")
-            let directory = Self.temporaryDirectory(name)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            try TextureBank.write(pool, count: 4, to: directory, threads: 2)
-            let bank = try TextureBankPool(directory: directory)
-            #expect(bank.identity == pool.identity && bank.count == 4, "\(name)")
-            #expect(try (0..<4).map { try bank.texture($0) } == direct, "\(name)")
         }
     }
 
@@ -123,76 +110,6 @@ import Testing
         _ = try cache.texture(1)
         #expect(pool.calls.current == before + 1)
         #expect(throws: TextureError.idOutOfRange(id: 100, count: 100)) { try cache.texture(100) }
-    }
-
-    // MARK: Bank
-
-    @Test func bankRejectsAChangedFile() throws {
-        let pool = try StyleGANOrientedTexturePool(seed: 2, count: 10, resolution: 8, imagesPerGenerator: 400)
-        let directory = Self.temporaryDirectory("bank-tamper")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try TextureBank.write(pool, count: 2, to: directory)
-        let path = directory + "/" + TextureBank.fileName(1)
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[0] ^= 1
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let bank = try TextureBankPool(directory: directory)
-        #expect(try bank.texture(0) == pool.texture(0))
-        #expect(throws: TextureError.manifestMismatch(path: path)) { try bank.texture(1) }
-    }
-
-    // MARK: Image directory pool
-
-    /// A tiny decoder for binary PPM (P6, maxval 255) under any file name: the tests' stand-in
-    /// for the service's PNG/JPEG decoder.
-    struct PPMDecoder: ImageDecoder {
-        struct Invalid: Error {}
-        func decodeRGB(_ bytes: [UInt8]) throws -> Texture {
-            let text = String(decoding: bytes.prefix(32), as: UTF8.self)
-            let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).prefix(4)
-            guard fields.count == 4, fields[0] == "P6", let w = Int(fields[1]), let h = Int(fields[2]),
-                  fields[3] == "255", w > 0, h > 0 else { throw Invalid() }
-            let header = fields.map { $0.utf8.count + 1 }.reduce(0, +)
-            guard bytes.count == header + w * h * 3 else { throw Invalid() }
-            return Texture(width: w, height: h, pixels: Array(bytes[header...]))
-        }
-    }
-
-    static func ppm(_ w: Int, _ h: Int, _ seed: UInt8) -> [UInt8] {
-        Array("P6 \(w) \(h) 255\n".utf8) + (0..<(w * h * 3)).map { UInt8(truncatingIfNeeded: $0 * 7 + Int(seed)) }
-    }
-
-    @Test func imageDirectoryListsInByteOrderSkipsCorruptFilesAndHashesContent() throws {
-        let directory = Self.temporaryDirectory("images")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: directory + "/b", withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: directory + "/a/deep", withIntermediateDirectories: true)
-        try Data(Self.ppm(3, 2, 1)).write(to: URL(fileURLWithPath: directory + "/b/z.png"))
-        try Data(Self.ppm(4, 4, 2)).write(to: URL(fileURLWithPath: directory + "/a/deep/y.JPG"))
-        try Data(Self.ppm(5, 3, 3)).write(to: URL(fileURLWithPath: directory + "/B.jpeg"))
-        try Data(Self.ppm(2, 2, 4)).write(to: URL(fileURLWithPath: directory + "/a/x.jpg"))
-        try Data([0xFF, 0xD8, 0xFF, 0x00]).write(to: URL(fileURLWithPath: directory + "/a/broken.jpg"))
-        try Data("notes".utf8).write(to: URL(fileURLWithPath: directory + "/readme.txt"))
-        let pool = try ImageDirectoryPool(directory: directory, decoder: PPMDecoder(), size: 8)
-        #expect(pool.entries.map(\.relativePath) == ["B.jpeg", "a/deep/y.JPG", "a/x.jpg", "b/z.png"])
-        #expect(pool.skipped.map(\.relativePath) == ["a/broken.jpg"])
-        #expect(pool.manifest.canonicalText.contains("a/broken.jpg"))
-        #expect(pool.count == 4)
-        let texture = try pool.texture(3)  // b/z.png, 3×2 → 8×8 nearest
-        #expect(texture.width == 8 && texture.height == 8)
-        let source = try PPMDecoder().decodeRGB(Self.ppm(3, 2, 1))
-        #expect(texture == source.nearestResized(width: 8, height: 8))
-        #expect(Array(texture.pixels[0..<3]) == Array(source.pixels[0..<3]))
-        // Changing one file's content changes the manifest hash and the identity.
-        let before = pool.manifestHash
-        try Data(Self.ppm(3, 2, 9)).write(to: URL(fileURLWithPath: directory + "/b/z.png"))
-        #expect(throws: TextureError.self) { try pool.texture(3) }
-        let after = try ImageDirectoryPool(directory: directory, decoder: PPMDecoder(), size: 8)
-        #expect(after.manifestHash != before && after.identity != pool.identity)
-        #expect(throws: TextureError.self) {
-            try ImageDirectoryPool(directory: directory + "/missing", decoder: PPMDecoder())
-        }
     }
 
     @Test func nearestResizeFollowsOpenCVIndexRule() {

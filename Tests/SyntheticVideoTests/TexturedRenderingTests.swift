@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 @testable import SyntheticVideo
 
@@ -6,20 +5,17 @@ import Testing
 /// texture pixels land where the analytic map says, only inside shapes, with occlusion; clips do
 /// not depend on cache state or thread count; the variants do what they say.
 @Suite struct TexturedRenderingTests {
-    /// Test images: "TIMG", width and height as UInt16 LE, then RGB bytes (any name ending .png).
-    struct RawDecoder: ImageDecoder {
-        struct NotAnImage: Error {}
-        func decodeRGB(_ bytes: [UInt8]) throws -> Texture {
-            guard bytes.count >= 8, bytes[0..<4] == [84, 73, 77, 71] else { throw NotAnImage() }
-            let w = Int(bytes[4]) | Int(bytes[5]) << 8, h = Int(bytes[6]) | Int(bytes[7]) << 8
-            guard w > 0, h > 0, bytes.count == 8 + w * h * 3 else { throw NotAnImage() }
-            return Texture(width: w, height: h, pixels: Array(bytes[8...]))
+    /// An images pool in memory (the file-backed one lives in TextureStore): images resized to
+    /// 256², as a directory pool serves them.
+    struct MemoryImagePool: ImagePool {
+        let images: [Texture]
+        var count: Int { images.count }
+        var manifestHash: String { sha256Hex(images.flatMap(\.pixels)) }
+        var identity: String { "memory images \(manifestHash)" }
+        func texture(_ id: Int) throws(TextureError) -> Texture {
+            try checkID(id)
+            return images[id].nearestResized(width: 256, height: 256)
         }
-    }
-
-    static func encode(_ texture: Texture) -> [UInt8] {
-        [84, 73, 77, 71, UInt8(texture.width & 255), UInt8(texture.width >> 8), UInt8(texture.height & 255),
-         UInt8(texture.height >> 8)] + texture.pixels
     }
 
     /// Texel (i, j) = (i, j, 77): its coordinates are readable from any pixel.
@@ -31,16 +27,9 @@ import Testing
         Texture(width: 256, height: 256, pixels: Array((0..<(256 * 256)).map { _ in [color.r, color.g, color.b] }.joined()))
     }
 
-    /// A library over a fresh directory holding `images` (files 0.png, 1.png, …).
+    /// A library whose images pool holds `images` (`name` only labels the call site).
     static func library(_ images: [Texture], name: String) throws -> TextureLibrary {
-        let directory = NSTemporaryDirectory() + "synthclips-textured-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
-        try? FileManager.default.removeItem(atPath: directory)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for (i, image) in images.enumerated() {
-            try Data(encode(image)).write(to: URL(fileURLWithPath: "\(directory)/\(i).png"))
-        }
-        return TextureLibrary(images: try ImageDirectoryPool(directory: directory, decoder: RawDecoder()),
-                              cacheBytes: 64 << 20)
+        TextureLibrary(images: MemoryImagePool(images: images), cacheBytes: 64 << 20)
     }
 
     func configuration(_ stage: String, _ overrides: [(String, String)]) throws -> Configuration {

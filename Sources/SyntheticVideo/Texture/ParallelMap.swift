@@ -2,7 +2,7 @@ import Dispatch
 
 /// `items.map(body)` on `threads` threads (DispatchQueue.concurrentPerform); results in item order.
 /// Each worker w takes items w, w + threads, …, so the work split never depends on timing.
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ body: @Sendable (T) -> R) -> [R] {
+public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ body: @Sendable (T) -> R) -> [R] {
     let workers = Swift.max(1, Swift.min(threads, items.count))
     if workers == 1 { return items.map(body) }
     let slots = ResultSlots<R>(count: items.count)

@@ -53,6 +53,12 @@ public protocol TexturePool: Sendable {
     func texture(_ id: Int) throws(TextureError) -> Texture
 }
 
+/// A pool of images from outside (a directory, loaded by the caller): its manifest hash names
+/// exactly the images, and becomes the `imagePool` of the configurations that use it.
+public protocol ImagePool: TexturePool {
+    var manifestHash: String { get }
+}
+
 /// Why a texture could not be served.
 public enum TextureError: Error, Sendable, Equatable, CustomStringConvertible {
     case idOutOfRange(id: Int, count: Int)
@@ -78,8 +84,9 @@ public enum TextureError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension TexturePool {
+    /// Throws `idOutOfRange` unless id is in 0..<count.
     @inline(__always)
-    func checkID(_ id: Int) throws(TextureError) {
+    public func checkID(_ id: Int) throws(TextureError) {
         guard id >= 0 && id < count else { throw .idOutOfRange(id: id, count: count) }
     }
 }

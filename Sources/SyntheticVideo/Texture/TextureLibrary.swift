@@ -1,14 +1,14 @@
 import Synchronization
 
-/// Where a renderer finds its textures: the images pool (a directory, loaded by the caller), any
-/// banks built ahead of time, and the procedural pools, which it creates on demand for the
+/// Where a renderer finds its textures: the images pool (a directory, opened by the caller: this
+/// library does no I/O), any banks built ahead of time, and the procedural pools, which it creates on demand for the
 /// (kind, seed, count) a configuration names. Every pool reads through one shared byte-bounded
 /// cache. A bank stands in for the procedural pool it was written from (same identity, same
 /// bytes), so which of the two serves a texture never changes a clip.
 public final class TextureLibrary: Sendable {
-    public let images: ImageDirectoryPool?
+    public let images: (any ImagePool)?
     public let cache: TextureCache
-    private let banks: [String: TextureBankPool]
+    private let banks: [String: any TexturePool]
     /// Pools made so far, by identity (a StyleGAN pool keeps its generators, so it is reused).
     private let pools = Mutex<[String: CachedTexturePool]>([:])
     /// More distinct procedural pools than this (requests may name any seed and count) drop the
@@ -21,7 +21,8 @@ public final class TextureLibrary: Sendable {
     /// Procedural pools only, with a 256 MiB cache: the default of `VideoGenerator`.
     public static let procedural = TextureLibrary(cacheBytes: 256 << 20)
 
-    public init(images: ImageDirectoryPool? = nil, banks: [TextureBankPool] = [], cacheBytes: Int = 1 << 30) {
+    /// `banks` are pools written ahead of time, each standing in for the pool with its identity.
+    public init(images: (any ImagePool)? = nil, banks: [any TexturePool] = [], cacheBytes: Int = 1 << 30) {
         self.images = images
         cache = TextureCache(byteLimit: cacheBytes)
         self.banks = Dictionary(banks.map { ($0.identity, $0) }, uniquingKeysWith: { first, _ in first })
@@ -49,7 +50,7 @@ public final class TextureLibrary: Sendable {
     }
 
     /// A loaded bank written from `pool`, holding every one of its ids.
-    private func bank(for pool: any TexturePool) -> TextureBankPool? {
+    private func bank(for pool: any TexturePool) -> (any TexturePool)? {
         banks[pool.identity].flatMap { $0.count == pool.count ? $0 : nil }
     }
 

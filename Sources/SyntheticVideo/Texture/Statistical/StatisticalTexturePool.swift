@@ -12,7 +12,7 @@
 /// 1.70 s per 256² texture with 10 iterations, 0.64 s with 3, 0.20 s with 1 — each iteration is
 /// 3 channels × (2 FFTs for the spectrum + ~9 full-size-equivalent FFTs for the pyramid + 18
 /// histogram matches). The 20 ms goal is out of reach for the faithful model: serve stage 6 from
-/// a `TextureBank` built ahead of time (as the reference does) or from a warm `TextureCache`.
+/// a texture bank built ahead of time (`synthclips textures build`) (as the reference does) or from a warm `TextureCache`.
 /// Deviations (documented choices): standard deviations are population ones; histogram matching
 /// uses equal source bins over [min, max]; pyramid masks are analytic (see `SteerablePyramid`).
 public struct StatisticalTexturePool: TexturePool {

@@ -1,5 +1,7 @@
-/// Decodes an encoded image (PNG, JPEG) into RGB. SyntheticVideo has no codec of its own; the
-/// service injects one (TensorCodec: PNG through libpng, JPEG through libjpeg-turbo).
+import SyntheticVideo
+
+/// Decodes an encoded image into RGB: `ImageFileDecoder` (PNG through libpng, JPEG through
+/// libjpeg-turbo) unless a test injects another.
 public protocol ImageDecoder: Sendable {
     /// The image as RGB (grey and palette images expanded, alpha dropped); throws when the bytes
     /// are not a valid image.
@@ -23,7 +25,7 @@ public protocol ImageDecoder: Sendable {
 /// 1) as a virtual grid whose pixel (p, q) is texel (⌊p/2⌋, ⌊q/2⌋) (§12.3): that is exact for
 /// 256×256 sources; for other sizes it can pick a neighbouring source pixel where
 /// ⌊⌊p/2⌋·W/256⌋ ≠ ⌊p·W/512⌋. `size: 512` gives the reference's own grid (4× the memory).
-public struct ImageDirectoryPool: TexturePool {
+public struct ImageDirectoryPool: ImagePool {
     public struct Entry: Sendable, Hashable {
         public let relativePath: String
         public let byteCount: Int
@@ -50,7 +52,8 @@ public struct ImageDirectoryPool: TexturePool {
 
     /// Opens the directory, reading and decoding its files on `threads` threads (the result does
     /// not depend on the thread count).
-    public init(directory: String, decoder: any ImageDecoder, size: Int = 256, threads: Int = 1) throws(TextureError) {
+    public init(directory: String, decoder: any ImageDecoder = ImageFileDecoder(), size: Int = 256,
+                threads: Int = 1) throws(TextureError) {
         guard size >= 1 && size <= 4096 else {
             throw .invalidParameter(name: "size", reason: "must be in 1...4096, got \(size)")
         }

@@ -1,7 +1,7 @@
 import SyntheticVideo
 import TensorCodec
 
-/// PNG and JPEG decoding for image pools (SyntheticVideo has no codec of its own).
+/// PNG and JPEG decoding for image pools, through TensorCodec.
 public struct ImageFileDecoder: ImageDecoder {
     public init() {}
 
@@ -24,7 +24,7 @@ extension TextureLibrary {
     /// One line per fact worth logging at start: the images pool, its skipped files, the banks.
     public var startupReport: [String] {
         var lines: [String] = []
-        if let images {
+        if let images = images as? ImageDirectoryPool {
             lines.append("images pool \(images.directory): \(images.count) images, manifest \(images.manifestHash)")
             for skipped in images.skipped { lines.append("images pool: skipped \(skipped.relativePath): \(skipped.reason)") }
         } else {

@@ -1,3 +1,4 @@
+import SyntheticVideo
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

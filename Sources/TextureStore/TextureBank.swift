@@ -1,3 +1,5 @@
+import SyntheticVideo
+
 /// A pool written to disk ahead of time: one raw RGB file per texture (`00000000.rgb`, … —
 /// width·height·3 bytes, no header) and `manifest.json` (canonical JSON: the source pool's
 /// identity, count, size, and each file's SHA-256). `TextureBankPool` serves the files with the
