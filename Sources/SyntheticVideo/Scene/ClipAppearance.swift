@@ -54,7 +54,7 @@ struct TextureSources: Sendable {
         var pools = [CachedTexturePool]()
         for kind in configuration.textures { pools.append(try library.pool(kind, for: configuration)) }
         objectPools = pools
-        let frames = pools.map { ($0.pool as? StyleGANWalkTexturePool)?.framesPerTexture ?? 1 }
+        let frames = configuration.textures.map { TextureLibrary.framesPerTexture($0, configuration) }
         framesPerTexture = frames
         let sizes = zip(pools, frames).map { $0.count / $1 }
         firstIDs = sizes.reduce(into: [0]) { $0.append($0.last! + $1) }.dropLast()

@@ -1,9 +1,9 @@
 import Synchronization
 
 /// Where a renderer finds its textures: the images pool (a directory, opened by the caller: this
-/// library does no I/O), any banks built ahead of time, and the procedural pools, which it creates on demand for the
-/// (kind, seed, count) a configuration names. Every pool reads through one shared byte-bounded
-/// cache. A bank stands in for the procedural pool it was written from (same identity, same
+/// library does no I/O), any banks built ahead of time, and the procedural pools, which it
+/// creates on demand for the (kind, seed, count) a configuration names. Every pool reads through
+/// one shared byte-bounded cache. A bank stands in for the procedural pool it was written from (same identity, same
 /// bytes), so which of the two serves a texture never changes a clip.
 public final class TextureLibrary: Sendable {
     public let images: (any ImagePool)?
@@ -11,12 +11,18 @@ public final class TextureLibrary: Sendable {
     private let banks: [String: any TexturePool]
     /// Pools made so far, by identity (a StyleGAN pool keeps its generators, so it is reused).
     private let pools = Mutex<[String: CachedTexturePool]>([:])
-    /// More distinct procedural pools than this (requests may name any seed and count) drop the
-    /// oldest ones; their cached textures age out of the shared cache.
+    /// Past this many distinct procedural pools (requests may name any seed and count), one is
+    /// dropped to make room; its cached textures age out of the shared cache.
     private static let maxPools = 16
 
     /// Frames of a walking texture: every frame index a clip may name.
     static let framesPerWalk = VideoGenerator.maxFrameIndex + 1
+
+    /// Ids per texture in the pool of `kind` for `configuration`: a walking pool numbers every
+    /// (texture, frame) pair.
+    static func framesPerTexture(_ kind: TexturePoolKind, _ configuration: Configuration) -> Int {
+        kind == .styleganOriented && configuration.textureDynamics == .latentWalk ? framesPerWalk : 1
+    }
 
     /// Procedural pools only, with a 256 MiB cache: the default of `VideoGenerator`.
     public static let procedural = TextureLibrary(cacheBytes: 256 << 20)
@@ -67,7 +73,7 @@ public final class TextureLibrary: Sendable {
             }
         }
         let seed = UInt64(configuration.textureSeed), count = configuration.textureCount
-        let walk = kind == .styleganOriented && configuration.textureDynamics == .latentWalk
+        let walk = Self.framesPerTexture(kind, configuration) > 1
         let key = "\(kind.rawValue) \(seed) \(count)" + (walk ? " walk \(configuration.walkSigma)" : "")
         if let pool = pools.withLock({ $0[key] }) { return pool }
         let source: any TexturePool
