@@ -75,7 +75,17 @@ struct BenchCommand: ParsableCommand {
     /// warm cache) and says how long that took.
     private func warmUp(_ generator: VideoGenerator) throws -> String? {
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let count = try generator.warmTextures(threads: threads) else { return nil }
+        var shown = false
+        let count = try generator.warmTextures(threads: threads) { done, total in
+            // Progress on stderr once the warm-up takes more than a moment (a cold statistical
+            // pool of 1,000 textures takes minutes).
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard seconds > 2 || shown else { return }
+            shown = true
+            FileHandle.standardError.write(Data(String(format: "\r  warming textures: %d/%d, %.0f s", done, total, seconds).utf8))
+        }
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        guard let count else { return nil }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return String(format: "  warm-up: %d textures in %.1f s (%.1f ms each on %d threads)",
                       count, seconds, seconds * 1e3 / Double(max(count, 1)), threads)

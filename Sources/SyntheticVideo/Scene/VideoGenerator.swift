@@ -134,17 +134,23 @@ extension VideoGenerator {
     /// Loads every texture and image the configuration can use into the library's cache, on
     /// `threads` threads (of a walking pool, frame 0 of each texture: all its frames would be
     /// 10 000 per texture); answers how many, or nil when the configuration uses none.
-    public func warmTextures(threads: Int) throws(TextureError) -> Int? {
+    /// `progress` hears (done, total) after each batch of `8 · threads` textures.
+    public func warmTextures(threads: Int, progress: (Int, Int) -> Void = { _, _ in }) throws(TextureError) -> Int? {
         guard let textures else { return nil }
         // The images pool once, whether objects, backgrounds or static clips use it.
         let images = textures.images.flatMap { pool in textures.objectPools.contains { $0.key == pool.key } ? nil : pool }
         let pools = textures.objectPools + (images.map { [$0] } ?? [])
         let frames = textures.framesPerTexture + (images == nil ? [] : [1])
         let ids = pools.indices.flatMap { p in stride(from: 0, to: pools[p].count, by: frames[p]).map { (p, $0) } }
-        let results = parallelMap(ids, threads: threads) { (p, id) in
-            Result { () throws(TextureError) in _ = try pools[p].texture(id) }
+        let batch = 8 * Swift.max(1, threads)
+        for start in stride(from: 0, to: ids.count, by: batch) {
+            let slice = Array(ids[start..<Swift.min(ids.count, start + batch)])
+            let results = parallelMap(slice, threads: threads) { (p, id) in
+                Result { () throws(TextureError) in _ = try pools[p].texture(id) }
+            }
+            for result in results { try result.get() }
+            progress(start + slice.count, ids.count)
         }
-        for result in results { try result.get() }
         return ids.count
     }
 }
