@@ -142,8 +142,6 @@ extension SynthClipsService {
                 // On the worker, not the connection's queue: the check walks every object of every clip.
                 try warmer.requireWarm(parameters, seeds: seeds, cacheBytes: textures.cache.byteLimit)
                 body = try ClipBody.render(parameters: parameters, seeds: seeds, compressor: compressors)
-            } catch let problem as Problem {
-                return finish(.failure(problem.httpError))
             } catch {
                 return finish(.failure(Problem.rendering(error)))
             }
@@ -165,9 +163,11 @@ extension SynthClipsService {
 
 extension Problem {
     /// The problem as the server library's error type, for failures after a handler returned.
-    /// A rendering failure as the error a deferred body finishes with: a texture that could not
-    /// be loaded (a bank or image file that changed or vanished) is a 500 problem naming it.
+    /// A failure of a deferred body's work as the error it finishes with: a problem (warm-up 503,
+    /// 413) as itself, a texture that could not be loaded (a bank or image file that changed or
+    /// vanished) as a 500 problem naming it, anything else as is.
     static func rendering(_ error: any Error) -> any Error {
+        if let problem = error as? Problem { return problem.httpError }
         guard let error = error as? TextureError else { return error }
         return Problem(status: 500, title: "Texture unavailable", detail: error.description).httpError
     }

@@ -16,8 +16,6 @@ extension SynthClipsService {
             do {
                 try warmer.requireWarm(parameters, seeds: [seed], cacheBytes: textures.cache.byteLimit)
                 clip = try ClipRenderer(generator: parameters.generator).render(seed: seed, frameIndices: indices)
-            } catch let problem as Problem {
-                return finish(.failure(problem.httpError))
             } catch {
                 return finish(.failure(Problem.rendering(error)))
             }

@@ -71,12 +71,7 @@ struct TextureSources: Sendable {
         return TextureLoad(pool: objectPools[pool], id: (id - firstIDs[pool]) * frames + (frames > 1 ? t : 0))
     }
 
-    /// The image a uniform picks from the images pool, nearest-resized to side × side.
-    func image(uniform u: Double, side: Int) throws(TextureError) -> Texture {
-        let pick = imagePick(uniform: u)
-        return try pick.pool.texture(pick.id).nearestResized(width: side, height: side)
-    }
-
+    /// The image a uniform picks from the images pool.
     func imagePick(uniform u: Double) -> TextureLoad {
         guard let images else { preconditionFailure("the configuration uses no images") }
         return TextureLoad(pool: images, id: Swift.min(Int(u * Double(images.count)), images.count - 1))
@@ -96,4 +91,9 @@ public struct TextureLoad: Sendable, Hashable {
 
     /// Loads it (into the cache).
     public func load() throws(TextureError) { _ = try pool.texture(id) }
+
+    /// The texture nearest-resized to side × side (an image shown on the whole canvas).
+    func load(side: Int) throws(TextureError) -> Texture {
+        try pool.texture(id).nearestResized(width: side, height: side)
+    }
 }

@@ -63,12 +63,10 @@ public struct VideoGenerator: Sendable {
     /// its box meets the canvas (the renderer loads a subset: the objects it actually paints).
     public func textureLoads(seed: UInt64, frames: [Int]) -> Set<TextureLoad> {
         guard let textures else { return [] }
-        let rng = stream(.video, seed)
-        if isStaticImage(seed: seed) { return [textures.imagePick(uniform: rng.unit(VideoDraw.staticImage.rawValue))] }
+        let images = imagePicks(seed: seed)
+        if let whole = images.staticImage { return [whole] }
         var loads = Set<TextureLoad>()
-        if configuration.background == .image {
-            loads.insert(textures.imagePick(uniform: rng.unit(VideoDraw.backgroundImage.rawValue)))
-        }
+        if let background = images.background { loads.insert(background) }
         if !configuration.textures.isEmpty {
             let side = configuration.resolution
             for index in 0..<configuration.objects {
@@ -86,20 +84,29 @@ public struct VideoGenerator: Sendable {
         return loads
     }
 
+    /// The pool images a clip shows: one for the whole clip (the static-image share) or one
+    /// behind its objects (background `image`).
+    private func imagePicks(seed: UInt64) -> (staticImage: TextureLoad?, background: TextureLoad?) {
+        guard let textures, configuration.usesImages else { return (nil, nil) }
+        let rng = stream(.video, seed)
+        if isStaticImage(seed: seed) {
+            return (textures.imagePick(uniform: rng.unit(VideoDraw.staticImage.rawValue)), nil)
+        }
+        guard configuration.background == .image else { return (nil, nil) }
+        return (nil, textures.imagePick(uniform: rng.unit(VideoDraw.backgroundImage.rawValue)))
+    }
+
     /// The clip's appearance: background, textures, static image.
     func appearance(seed: UInt64) throws(TextureError) -> ClipAppearance {
         let c = configuration
         var appearance = ClipAppearance(background: background(seed: seed), tint: c.textureTint == .saturate)
         guard let textures else { return appearance }
-        let rng = stream(.video, seed)
-        if isStaticImage(seed: seed) {
-            appearance.staticImage = try textures.image(uniform: rng.unit(VideoDraw.staticImage.rawValue), side: c.resolution)
+        let images = imagePicks(seed: seed)
+        if let whole = images.staticImage {
+            appearance.staticImage = try whole.load(side: c.resolution)
             return appearance
         }
-        if c.background == .image {
-            appearance.backgroundImage = try textures.image(uniform: rng.unit(VideoDraw.backgroundImage.rawValue),
-                                                            side: c.resolution)
-        }
+        appearance.backgroundImage = try images.background?.load(side: c.resolution)
         if !c.textures.isEmpty {
             appearance.objectTextures = ObjectTextures(sources: textures, sampler: sampler, seed: seed, objects: c.objects)
         }

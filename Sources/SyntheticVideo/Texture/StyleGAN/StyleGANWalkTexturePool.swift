@@ -41,10 +41,11 @@ public struct StyleGANWalkTexturePool: TexturePool {
         try checkID(id)
         let (texture, t) = id.quotientAndRemainder(dividingBy: framesPerTexture)
         let frame = base.networkOutput(texture, latentOffset: t == 0 ? nil : latentOffset(texture, steps: t))
-        let reference = t == 0 ? StyleGANOrientedTexturePool.statistics(frame.output, side: base.resolution)
-            : statistics.value(texture) {
-                StyleGANOrientedTexturePool.statistics(base.networkOutput(texture).output, side: base.resolution)
-            }
+        // Frame 0's statistics, from this output when it is frame 0 (so no frame evaluates it twice).
+        let reference = statistics.value(texture) {
+            StyleGANOrientedTexturePool.statistics(t == 0 ? frame.output : base.networkOutput(texture).output,
+                                                   side: base.resolution)
+        }
         return StyleGANOrientedTexturePool.normalise(frame.output, side: base.resolution, mean: frame.mean,
                                                      std: frame.std, statistics: reference)
     }
