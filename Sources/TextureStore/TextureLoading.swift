@@ -16,7 +16,7 @@ extension TextureLibrary {
     /// `images` (every PNG/JPEG below it; unreadable or corrupt files are skipped and listed in
     /// the pool's manifest), the banks in `banks`, and one cache of `cacheBytes`.
     public static func load(images: String?, banks: [String], cacheBytes: Int, threads: Int) throws -> TextureLibrary {
-        let pool = try images.map { try ImageDirectoryPool(directory: $0, decoder: ImageFileDecoder(), threads: threads) }
+        let pool = try images.map { try ImageDirectoryPool(directory: $0, threads: threads) }
         let loaded = try banks.map { try TextureBankPool(directory: $0) }
         return TextureLibrary(images: pool, banks: loaded, cacheBytes: cacheBytes)
     }

@@ -52,15 +52,18 @@ struct TexturesCommand: ParsableCommand {
             guard let kind = TexturePoolKind(rawValue: pool) else {
                 throw ValidationError("pool must be statistical, stylegan-oriented or images, got '\(pool)'")
             }
-            guard (kind == .images) == (images != nil) else {
-                throw ValidationError("--images DIR goes with the images pool, and only with it")
-            }
-            guard kind == .images || self.count != nil else { throw ValidationError("--count is required for procedural pools") }
             let source: any TexturePool
-            switch kind {
-            case .statistical: source = try StatisticalTexturePool(seed: UInt64(seed), count: self.count!)
-            case .styleganOriented: source = try StyleGANOrientedTexturePool(seed: UInt64(seed), count: self.count!)
-            case .images: source = try ImageDirectoryPool(directory: images!, decoder: ImageFileDecoder(), threads: threads)
+            switch (kind, images, self.count) {
+            case (.images, let directory?, _):
+                source = try ImageDirectoryPool(directory: directory, threads: threads)
+            case (.statistical, nil, let count?):
+                source = try StatisticalTexturePool(seed: UInt64(seed), count: count)
+            case (.styleganOriented, nil, let count?):
+                source = try StyleGANOrientedTexturePool(seed: UInt64(seed), count: count)
+            case (.images, nil, _), (_, _?, _):
+                throw ValidationError("--images DIR goes with the images pool, and only with it")
+            default:
+                throw ValidationError("--count is required for procedural pools")
             }
             let count = self.count ?? source.count
             guard count <= source.count else { throw ValidationError("--count \(count) exceeds the pool's \(source.count) images") }
@@ -86,7 +89,7 @@ struct TexturesCommand: ParsableCommand {
         var directory: String
 
         func run() throws {
-            let pool = try ImageDirectoryPool(directory: directory, decoder: ImageFileDecoder())
+            let pool = try ImageDirectoryPool(directory: directory)
             print(JSONValue.object(["manifest": pool.manifest, "sha256": .string(pool.manifestHash)]).canonicalText)
         }
     }
