@@ -29,6 +29,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds of rendering per stage.")
     var seconds: Double = 3
 
+    @Option(help: "Render exactly this many clips per thread instead of for --seconds: a fixed workload, for profilers.")
+    var clips: Int?
+
     @Option(name: .customLong("zstd-level"), parsing: .unconditional, help: "zstd level for the compression figures.")
     var zstdLevel: Int32 = Zstd.defaultLevel
 
@@ -44,6 +47,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256") }
         guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
+        if let clips, !(1...1_000_000).contains(clips) { throw ValidationError("--clips must be in 1...1000000") }
         guard Zstd.levelRange.contains(zstdLevel) else {
             throw ValidationError("--zstd-level must be in \(Zstd.levelRange.lowerBound)...\(Zstd.levelRange.upperBound)")
         }
@@ -92,7 +96,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func measure(stage: String, generator: VideoGenerator) throws -> StageResult {
-        let threads = self.threads
+        let threads = self.threads, clips = self.clips
         let timings = Mutex<[Double]>([])
         let failure = Mutex<(any Error)?>(nil)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
@@ -114,7 +118,7 @@ struct BenchCommand: ParsableCommand {
                 }
                 local.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                 seed += UInt64(threads)
-            } while DispatchTime.now().uptimeNanoseconds < deadline
+            } while clips.map { local.count < $0 } ?? (DispatchTime.now().uptimeNanoseconds < deadline)
             timings.withLock { $0 += local }
         }
         if let error = failure.withLock({ $0 }) { throw error }

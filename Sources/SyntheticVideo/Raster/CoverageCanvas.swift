@@ -83,36 +83,72 @@ struct CoverageCanvas: ~Copyable {
         return true
     }
 
-    /// Paints the not-yet-covered pixels of columns a...b (clipped to the canvas) of row y.
+    /// Paints the not-yet-covered pixels of the spans `left[y]...right[y]` (clipped to the
+    /// canvas; empty where left > right) of the unfinished rows `rows`.
     @inline(__always)
-    mutating func paint<Paint: SpanPaint>(row y: Int, from a: Int, to b: Int, paint: Paint, frame: FramePointer) {
-        let lo = Swift.max(a, 0), hi = Swift.min(b, width - 1)
-        guard lo <= hi else { return }
-        let base = y * wordsPerRow
-        var painted = 0
-        // Wrapping arithmetic: every value here is bounded by the canvas size.
-        for w in (lo >> 6)...(hi >> 6) {
-            let first = Swift.max(lo &- w &* 64, 0), last = Swift.min(hi &- w &* 64, 63)
-            let span = (~UInt64(0) &>> UInt64(63 &- last &+ first)) &<< UInt64(first)
-            let before = coverage[base &+ w]
-            var open = span & ~before
-            guard open != 0 else { continue }
-            coverage[base &+ w] = before | span
-            while open != 0 {
-                let start = open.trailingZeroBitCount
-                let length = (~(open &>> UInt64(start))).trailingZeroBitCount
-                paint.fill(row: y, column: w &* 64 &+ start, count: length, frame: frame)
-                painted &+= length
-                open = length &+ start >= 64 ? 0 : open & (~UInt64(0) &<< UInt64(start &+ length))
-            }
-        }
-        if painted > 0 {
+    mutating func paint<Paint: SpanPaint>(rows: ClosedRange<Int>, left: UnsafePointer<Int>, right: UnsafePointer<Int>,
+                                          paint: Paint, frame: FramePointer) {
+        // Fields in locals: the fills write through pointers, which would make the compiler
+        // reload them for every row.
+        let coverage = coverage.baseAddress!, wordsPerRow = wordsPerRow, lastColumn = width &- 1
+        let finished = finished.baseAddress!, unpainted = unpainted.baseAddress!
+        var newlyFinished = 0
+        for y in rows where !finished[y] {
+            let painted = Self.paint(row: coverage + y &* wordsPerRow, y: y,
+                                     from: Swift.max(left[y], 0), to: Swift.min(right[y], lastColumn),
+                                     paint: paint, frame: frame)
+            guard painted > 0 else { continue }
             unpainted[y] &-= painted
             if unpainted[y] == 0 {
                 finished[y] = true
-                finishedRows += 1
+                newlyFinished &+= 1
             }
         }
+        finishedRows &+= newlyFinished
+    }
+
+    /// Paints the not-yet-covered pixels of columns lo...hi of row y, whose coverage words
+    /// start at `row`; answers how many it painted.
+    ///
+    /// Word by word: the span's bits not yet covered are split into runs of consecutive bits
+    /// (adding a run's lowest bit carries through it, clearing it), and a run that continues
+    /// into the next word joins the pending one, so each visible piece of the span is one fill
+    /// however many words it crosses. All arithmetic wraps: every value is bounded by the
+    /// canvas size.
+    @inline(__always)
+    private static func paint<Paint: SpanPaint>(row: UnsafeMutablePointer<UInt64>, y: Int, from lo: Int, to hi: Int,
+                                                paint: Paint, frame: FramePointer) -> Int {
+        guard lo <= hi else { return 0 }
+        var word = lo &>> 6
+        let lastWord = hi &>> 6
+        var mask = ~UInt64(0) &<< UInt64(lo & 63)
+        let lastMask = ~UInt64(0) &>> UInt64(63 &- (hi & 63))
+        var painted = 0
+        // The pending run: columns runStart..<runEnd, not yet filled.
+        var runStart = 0, runEnd = 0
+        while true {
+            if word == lastWord { mask &= lastMask }
+            let before = row[word]
+            var open = mask & ~before
+            row[word] = before | mask
+            while open != 0 {
+                let start = open.trailingZeroBitCount
+                let length = (~(open &>> UInt64(start))).trailingZeroBitCount
+                let column = word &<< 6 &+ start
+                if column != runEnd {
+                    if runEnd > runStart { paint.fill(row: y, column: runStart, count: runEnd &- runStart, frame: frame) }
+                    runStart = column
+                }
+                runEnd = column &+ length
+                painted &+= length
+                open &= open &+ (open & (0 &- open))  // clears the run just taken
+            }
+            if word == lastWord { break }
+            word &+= 1
+            mask = ~UInt64(0)
+        }
+        if painted > 0 { paint.fill(row: y, column: runStart, count: runEnd &- runStart, frame: frame) }
+        return painted
     }
 }
 

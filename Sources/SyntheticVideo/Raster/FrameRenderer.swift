@@ -21,33 +21,8 @@ struct FrameRenderer: ~Copyable {
     mutating func render(objects: [SceneObject], t: Int, configuration: Configuration, appearance: ClipAppearance,
                          into frame: FramePointer) throws(TextureError) {
         canvas.reset()
-        let resolution = configuration.resolution, circleTransform = configuration.circleTransform
-        for index in objects.indices.reversed() {
-            if canvas.isFinished { break }
-            let object = objects[index]
-            // Cheap rejections first: culled, off the canvas, or behind painted tiles.
-            guard let pose = object.pose(at: t, resolution: resolution),
-                  let reach = object.reachBox(pose, circleTransform: circleTransform)?.clipped(width: side, height: side),
-                  !canvas.isCovered(reach),
-                  let silhouette = object.silhouette(pose, circleTransform: circleTransform),
-                  let box = silhouette.bounds?.clipped(width: side, height: side),
-                  !canvas.isCovered(box) else { continue }
-            spans.trace(silhouette, rows: box, finished: canvas.finished)
-            guard let textures = appearance.objectTextures else {
-                paintSpans(object.pattern, frame: frame)
-                continue
-            }
-            let texture = try textures.texture(index, frame: t)
-            grid.prepare(width: texture.width, height: texture.height)
-            let map = object.textureMap(pose, circleTransform: circleTransform)
-            let tint = appearance.tint ? object.color : nil
-            texture.pixels.withUnsafeBufferPointer { texels in
-                // A map beyond fixed-point range (never for the presets) samples the texture
-                // at canvas coordinates: deterministic, though it no longer moves with the object.
-                let paint = TexturedPaint(texels: texels.baseAddress!, grid: grid, map: map, tint: tint)
-                    ?? TexturedPaint(texels: texels.baseAddress!, grid: grid, map: .translation(0, 0), tint: tint)!
-                paintSpans(paint, frame: frame)
-            }
+        try objects.withUnsafeBufferPointer { objects throws(TextureError) in
+            try paintObjects(objects, t: t, configuration: configuration, appearance: appearance, frame: frame)
         }
         guard !canvas.isFinished else { return }
         if let image = appearance.backgroundImage {
@@ -59,17 +34,49 @@ struct FrameRenderer: ~Copyable {
         }
     }
 
+    /// Paints the objects front to back. They are read in place (a `SceneObject` is a few
+    /// hundred bytes; copying each one per frame showed in profiles).
+    private mutating func paintObjects(_ objects: UnsafeBufferPointer<SceneObject>, t: Int, configuration: Configuration,
+                                       appearance: ClipAppearance, frame: FramePointer) throws(TextureError) {
+        let resolution = configuration.resolution, circleTransform = configuration.circleTransform
+        for index in objects.indices.reversed() {
+            if canvas.isFinished { break }
+            let object = objects.baseAddress! + index
+            // Cheap rejections first: culled, off the canvas, or behind painted tiles.
+            guard let pose = object.pointee.pose(at: t, resolution: resolution),
+                  let reach = object.pointee.reachBox(pose, circleTransform: circleTransform)?.clipped(width: side, height: side),
+                  !canvas.isCovered(reach),
+                  let silhouette = object.pointee.silhouette(pose, circleTransform: circleTransform),
+                  let box = silhouette.bounds?.clipped(width: side, height: side),
+                  !canvas.isCovered(box) else { continue }
+            spans.trace(silhouette, rows: box, finished: canvas.finished)
+            guard let textures = appearance.objectTextures else {
+                paintSpans(object.pointee.pattern, frame: frame)
+                continue
+            }
+            let texture = try textures.texture(index, frame: t)
+            grid.prepare(width: texture.width, height: texture.height)
+            let map = object.pointee.textureMap(pose, circleTransform: circleTransform)
+            let tint = appearance.tint ? object.pointee.color : nil
+            texture.pixels.withUnsafeBufferPointer { texels in
+                // A map beyond fixed-point range (never for the presets) samples the texture
+                // at canvas coordinates: deterministic, though it no longer moves with the object.
+                let paint = TexturedPaint(texels: texels.baseAddress!, grid: grid, map: map, tint: tint)
+                    ?? TexturedPaint(texels: texels.baseAddress!, grid: grid, map: .translation(0, 0), tint: tint)!
+                paintSpans(paint, frame: frame)
+            }
+        }
+    }
+
     /// Paints the traced spans (their uncovered pixels).
     private mutating func paintSpans<Paint: SpanPaint>(_ paint: Paint, frame: FramePointer) {
-        for y in spans.top...spans.bottom where spans.left[y] <= spans.right[y] {
-            canvas.paint(row: y, from: spans.left[y], to: spans.right[y], paint: paint, frame: frame)
-        }
+        canvas.paint(rows: spans.top...spans.bottom, left: spans.left.baseAddress!, right: spans.right.baseAddress!,
+                     paint: paint, frame: frame)
     }
 
     /// Paints every pixel no object covered.
     private mutating func paintBackground<Paint: SpanPaint>(_ paint: Paint, frame: FramePointer) {
-        for y in 0..<side where !canvas.finished[y] {
-            canvas.paint(row: y, from: 0, to: side - 1, paint: paint, frame: frame)
-        }
+        spans.cover(columns: 0...side - 1)
+        paintSpans(paint, frame: frame)
     }
 }

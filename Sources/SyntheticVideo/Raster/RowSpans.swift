@@ -47,6 +47,14 @@ struct RowSpans: ~Copyable {
         }
     }
 
+    /// Makes every row's span `columns` (the background's spans).
+    mutating func cover(columns: ClosedRange<Int>) {
+        top = 0
+        bottom = height - 1
+        left.update(repeating: columns.lowerBound)
+        right.update(repeating: columns.upperBound)
+    }
+
     @inline(__always)
     private func include(_ y: Int, _ a: Int, _ b: Int) {
         if a < left[y] { left[y] = a }
@@ -111,8 +119,7 @@ struct RowSpans: ~Copyable {
             let disc = b * b - qa * (qc * dy * dy - 1)
             guard disc >= 0 else { continue }
             let root = disc.squareRoot()
-            guard let a = truncated((cx + (-b - root) / qa).rounded(.up)),
-                  let z = truncated((cx + (-b + root) / qa).rounded(.down)), a <= z else { continue }
+            guard let a = integerCeiling(cx + (-b - root) / qa), let z = integerFloor(cx + (-b + root) / qa), a <= z else { continue }
             include(y, a, z)
         }
     }

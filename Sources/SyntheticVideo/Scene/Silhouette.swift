@@ -39,8 +39,8 @@ extension Silhouette {
             let det = qa * qc - qb * qb
             guard qa > 0, det > 0 else { return nil }
             let ex = (qc / det).squareRoot(), ey = (qa / det).squareRoot()
-            guard let minX = truncated((cx - ex).rounded(.down)), let maxX = truncated((cx + ex).rounded(.up)),
-                  let minY = truncated((cy - ey).rounded(.up)), let maxY = truncated((cy + ey).rounded(.down))
+            guard let minX = integerFloor(cx - ex), let maxX = integerCeiling(cx + ex),
+                  let minY = integerCeiling(cy - ey), let maxY = integerFloor(cy + ey)
             else { return nil }
             return PixelBox(minX: minX, maxX: maxX, minY: minY, maxY: maxY)
         }
@@ -168,4 +168,21 @@ struct LinearMap {
 func truncated(_ x: Double) -> Int? {
     guard x.isFinite, Swift.abs(x) < 1_073_741_824 else { return nil }
     return Int(x)
+}
+
+/// `truncated(x.rounded(.up))`, computed from the truncation (no libm call: the rasterizer
+/// rounds twice per row of a conic).
+@inline(__always)
+func integerCeiling(_ x: Double) -> Int? {
+    guard x.isFinite, Swift.abs(x) < 2_147_483_648 else { return nil }
+    let t = Int(x), c = Double(t) < x ? t &+ 1 : t
+    return Swift.abs(c) < 1_073_741_824 ? c : nil
+}
+
+/// `truncated(x.rounded(.down))`, computed from the truncation.
+@inline(__always)
+func integerFloor(_ x: Double) -> Int? {
+    guard x.isFinite, Swift.abs(x) < 2_147_483_648 else { return nil }
+    let t = Int(x), f = Double(t) > x ? t &- 1 : t
+    return Swift.abs(f) < 1_073_741_824 ? f : nil
 }

@@ -336,6 +336,7 @@ BAD_INPUT = [
      ["frames", "67108864"]),
     (["bench", "--threads", "0", "--seconds", "0.1"], ["--threads"]),
     (["bench", "--stage", "nope", "--seconds", "0.1"], ["unknown stage", "nope"]),
+    (["bench", "--clips", "0"], ["--clips"]),
 ]
 
 
@@ -366,3 +367,12 @@ def test_bench_json():
     assert stage["ms_p50"] > 0
     assert stage["zstd_ratio"] > 1
     assert stage["clips"] >= 1
+
+
+def test_bench_clips_renders_a_fixed_workload():
+    """`--clips N` renders exactly N clips per thread, however long that takes (for profilers)."""
+    result = run("bench", "--stage", "moving-circles", "--threads", "2", "--clips", "3", "--seconds", "0.001",
+                 "--json")
+    stage = json.loads(result.stdout)["stages"][0]
+    assert stage["clips"] == 6
+    assert stage["threads"] == 2
