@@ -117,3 +117,43 @@ def test_a_cold_texture_pool_is_waited_for_without_using_up_retries(server):  # 
         with pytest.raises(SynthClipsError) as e:
             c.batch("accelerating-stylegan", 0, 2, **{**params, "textureSeed": 12})
         assert e.value.status == 503 and e.value.title == "Textures warming up"
+
+
+def test_an_internal_transport_error_is_retried(client, monkeypatch):
+    """httpcore's threaded HTTP/2 bookkeeping can fail with KeyError or RuntimeError (see
+    `_transport.py`): the request is retried like a connection error, not raised."""
+    real, failures = client._http.stream, iter([KeyError(13), RuntimeError("dictionary changed size during iteration")])
+
+    def flaky(*args, **kwargs):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client._http, "stream", flaky)
+    before = client.stats["retries"]
+    b = client.batch(STAGE, 3, 2, **SMALL)
+    assert len(b) == 2
+    assert client.stats["retries"] == before + 2
+
+
+def test_closing_a_stream_twice_releases_its_slot_once():
+    """The error path of a failed request may close its stream again: no KeyError masking the
+    real error, and the stream slot is released once."""
+    import httpcore
+    from synthclips._transport import WideHTTP2Connection
+
+    class Slots:
+        released = 0
+
+        def release(self):
+            self.released += 1
+
+    conn = WideHTTP2Connection(origin=httpcore.Origin(b"http", b"127.0.0.1", 9), stream=None)
+    conn._max_streams_semaphore = Slots()
+    conn._events[1] = []
+    conn._events[3] = []
+    conn._response_closed(stream_id=1)
+    conn._response_closed(stream_id=1)
+    assert conn._max_streams_semaphore.released == 1
+    assert list(conn._events) == [3]

@@ -11,15 +11,23 @@ httpcore has no public hook for its HTTP/2 settings, so this subclasses three of
 SETTINGS), `HTTPConnection` (to create that subclass) and `ConnectionPool` (to create those).
 If a future httpcore drops `_send_connection_init`, `wide_windows_supported()` is False and the
 client falls back to httpcore's defaults instead of breaking.
+
+The subclass also makes `_response_closed` idempotent and atomic. httpcore 1.0.x deletes a
+stream's event queue unconditionally and outside its state lock; with several threads
+multiplexing one connection, the error path of a failed request can close a stream twice, and the
+`KeyError` then hides the real transport error (encode/httpx#3072), which the client would have
+retried.
 """
 from __future__ import annotations
 
 import ssl
+import time
 from typing import Optional
 
 import h2.settings
 import httpcore
 import httpx
+from httpcore._sync.http2 import HTTPConnectionState
 
 DEFAULT_STREAM_WINDOW = 16 * 1024 * 1024
 DEFAULT_CONNECTION_WINDOW = 64 * 1024 * 1024
@@ -55,6 +63,22 @@ class WideHTTP2Connection(httpcore.HTTP2Connection):
         # The connection window is not a setting: it starts at 65,535 and grows by WINDOW_UPDATE.
         self._h2_state.increment_flow_control_window(self.connection_window - _H2_DEFAULT_WINDOW)
         self._write_outgoing_data(request)
+
+    def _response_closed(self, stream_id: int) -> None:  # noqa: D401 - httpcore hook
+        # As httpcore does, but a stream already closed is left alone (its stream slot was
+        # released then), and the queue is removed under the same lock as the idle check.
+        with self._state_lock:
+            if self._events.pop(stream_id, None) is None:
+                return
+            if self._connection_terminated and not self._events:
+                self.close()
+            elif self._state == HTTPConnectionState.ACTIVE and not self._events:
+                self._state = HTTPConnectionState.IDLE
+                if self._keepalive_expiry is not None:
+                    self._expire_at = time.monotonic() + self._keepalive_expiry
+                if self._used_all_stream_ids:
+                    self.close()
+        self._max_streams_semaphore.release()
 
 
 class _WideHTTPConnection(httpcore.HTTPConnection):

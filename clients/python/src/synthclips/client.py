@@ -120,6 +120,8 @@ class Client:
                                   transport=self._transport, http1=False, http2=True)
         self._pool: Optional[ThreadPoolExecutor] = None
         self._pool_lock = threading.Lock()
+        # Enough buffers for the batches in flight and a few the caller still holds.
+        self._buffers = _safetensors.BufferRecycler(keep=prefetch + 4)
         self.stats = {"requests": 0, "retries": 0, "bytes": 0, "warmup_waits": 0}
 
     # ---- lifecycle ----
@@ -229,6 +231,14 @@ class Client:
                     body = b"".join(r.iter_raw())
             except httpx.TransportError as e:   # connect/read/write errors, timeouts, broken h2
                 last = e
+            except (KeyError, RuntimeError) as e:
+                # httpcore shares one HTTP/2 connection's state between threads without locking
+                # all of it (h2's stream table can change under an iteration): a request lost to
+                # the client's own transport, retried like a connection error while the client
+                # is open.
+                if self._http.is_closed:
+                    raise
+                last = e
             else:
                 self.stats["requests"] += 1
                 if r.status_code < 400:
@@ -278,7 +288,7 @@ class Client:
         url = str(r.url)
         enc = r.headers.get("content-encoding", "identity")
         if enc == "zstd":
-            buf = _safetensors.decompress(body)
+            buf = self._buffers.decompress(body)
         elif enc == "identity":
             buf = body
         else:
