@@ -15,10 +15,12 @@ public protocol ImageDecoder: Sendable {
 /// every file once: an unreadable or undecodable file is skipped and reported in `skipped` (and in
 /// the manifest); the others become ids 0, 1, … in order.
 ///
-/// Manifest: canonical JSON with each file's (relative path, byte size, SHA-256 of its content)
-/// and the skipped files with their reasons; `manifestHash` is its SHA-256 and is part of the
-/// pool's `identity`, so a configuration names exactly the images its clips were cut from. A file
-/// whose content changes after opening is an error when it is loaded, never other pixels.
+/// Manifest: canonical JSON with each file's (relative path, byte size, SHA-256 of its content,
+/// and its decoded width, height and SHA-256 of the decoded RGB bytes) and the skipped files with
+/// their reasons; `manifestHash` is its SHA-256 and is part of the pool's `identity`, so a
+/// configuration names exactly the pixels its clips were cut from: the same files decoded by
+/// another libpng or libjpeg-turbo that gives other pixels make another pool. A file whose
+/// content changes after opening is an error when it is loaded, never other pixels.
 ///
 /// Grid: `texture(id)` returns the image nearest-resized to `size × size` (default 256, the
 /// canvas). The renderer emulates the reference's 512×512 nearest resize (GENERATORS.md §4 step
@@ -30,6 +32,10 @@ public struct ImageDirectoryPool: ImagePool {
         public let relativePath: String
         public let byteCount: Int
         public let sha256: String
+        /// The decoded image: its size and the SHA-256 of its RGB bytes.
+        public let width: Int
+        public let height: Int
+        public let pixelsSHA256: String
     }
 
     public struct Skipped: Error, Sendable, Hashable {
@@ -68,13 +74,15 @@ public struct ImageDirectoryPool: ImagePool {
             do throws(TextureError) { bytes = try TextureFiles.read(TextureFiles.join(directory, relative)) } catch {
                 return .failure(Skipped(relativePath: relative, reason: "unreadable: \(error)"))
             }
+            let image: Texture
             do {
-                let image = try decoder.decodeRGB(bytes)
+                image = try decoder.decodeRGB(bytes)
                 guard image.width > 0 && image.height > 0 else { throw TextureError.corrupt(path: relative, reason: "empty") }
             } catch {
                 return .failure(Skipped(relativePath: relative, reason: "corrupt: \(error)"))
             }
-            return .success(Entry(relativePath: relative, byteCount: bytes.count, sha256: sha256Hex(bytes)))
+            return .success(Entry(relativePath: relative, byteCount: bytes.count, sha256: sha256Hex(bytes),
+                                  width: image.width, height: image.height, pixelsSHA256: sha256Hex(image.pixels)))
         }
         for result in checked {
             switch result {
@@ -91,7 +99,8 @@ public struct ImageDirectoryPool: ImagePool {
         manifest = .object([
             "files": .array(entries.map {
                 .object(["path": .string($0.relativePath), "size": .integer(Int64($0.byteCount)),
-                         "sha256": .string($0.sha256)])
+                         "sha256": .string($0.sha256), "width": .integer(Int64($0.width)),
+                         "height": .integer(Int64($0.height)), "pixels_sha256": .string($0.pixelsSHA256)])
             }),
             "skipped": .array(skipped.map {
                 .object(["path": .string($0.relativePath), "reason": .string($0.reason)])

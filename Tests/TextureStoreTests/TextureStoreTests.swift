@@ -104,6 +104,26 @@ import Testing
         }
     }
 
+    /// The manifest names decoded pixels, not only files: the same files decoded differently
+    /// (another library version) make another pool.
+    @Test func theManifestHashesTheDecodedPixels() throws {
+        struct InvertingDecoder: ImageDecoder {
+            func decodeRGB(_ bytes: [UInt8]) throws -> Texture {
+                let image = try PPMDecoder().decodeRGB(bytes)
+                return Texture(width: image.width, height: image.height, pixels: image.pixels.map { 255 - $0 })
+            }
+        }
+        let directory = Self.temporaryDirectory("pixels")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data(Self.ppm(3, 2, 1)).write(to: URL(fileURLWithPath: directory + "/a.png"))
+        let plain = try ImageDirectoryPool(directory: directory, decoder: PPMDecoder(), size: 8)
+        let inverted = try ImageDirectoryPool(directory: directory, decoder: InvertingDecoder(), size: 8)
+        #expect(plain.entries[0].sha256 == inverted.entries[0].sha256)
+        #expect(plain.entries[0].pixelsSHA256 == sha256Hex(try PPMDecoder().decodeRGB(Self.ppm(3, 2, 1)).pixels))
+        #expect(plain.entries[0].width == 3 && plain.entries[0].height == 2)
+        #expect(plain.manifestHash != inverted.manifestHash && plain.identity != inverted.identity)
+    }
+
     @Test func aLibraryUsesABankOnlyWhenItHoldsEveryId() throws {
         let pool = try StyleGANOrientedTexturePool(seed: 0, count: 3, resolution: 256, imagesPerGenerator: 400)
         let directory = Self.temporaryDirectory("library-bank")

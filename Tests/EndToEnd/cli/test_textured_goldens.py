@@ -7,11 +7,13 @@ Regenerate the goldens (after a deliberate generator version bump) with
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "Tests/EndToEnd"))
@@ -124,6 +126,11 @@ def test_images_pool_skips_and_reports_bad_files_and_reads_jpeg(tmp_path):
     assert all(reason.startswith("corrupt") for reason in skipped.values())
     for f in manifest["manifest"]["files"]:
         assert f["size"] == (directory / f["path"]).stat().st_size and len(f["sha256"]) == 64
+        # The decoded pixels are named too; PNG decoding is exact, so PIL must agree.
+        if f["path"].endswith(".png"):
+            image = Image.open(directory / f["path"]).convert("RGB")
+            assert (f["width"], f["height"]) == image.size
+            assert f["pixels_sha256"] == hashlib.sha256(image.tobytes()).hexdigest()
     # Clips render from the good files, JPEG included.
     assert len(digest("accelerating-image-crops", 0, {}, directory)) == 64
 
