@@ -1,26 +1,41 @@
 """Clips/s a client receives and decodes: httpx with httpcore's default 64 KiB stream windows
 versus raised windows, batches of 16 `accelerating-shapes` clips, and the decode cost per clip.
+With `--server-pid`, also the CPU each side spends per clip (this process's CPU time, the
+server's from /proc): on a machine where both share the cores, that says which side would limit
+on separate ones. Each run prints the client's stats (requests, retries).
 
-    python benchmarks/bench_client.py http://127.0.0.1:8080 [--seconds 8] [--prefetch 8]
+    python benchmarks/bench_client.py http://127.0.0.1:8080 [--seconds 8] [--prefetch 8] [--server-pid PID]
 """
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import time
 
 from synthclips import Client, _safetensors
 
 
-def run(url, window, seconds, prefetch, stage, batch_size, start_step):
+def server_cpu_seconds(pid):
+    """utime + stime of a process, from /proc/PID/stat (fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url, window, seconds, prefetch, stage, batch_size, start_step, server_pid=None):
     with Client(url, prefetch=prefetch, stream_window=window) as c:
         it = c.batches(stage, batch_size, start_step=start_step)
         next(it)  # connection up, pipeline full
-        t0, clips = time.perf_counter(), 0
+        t0, cpu0, clips = time.perf_counter(), time.process_time(), 0
+        server0 = server_cpu_seconds(server_pid) if server_pid else 0.0
         while time.perf_counter() - t0 < seconds:
             clips += len(next(it))
         dt = time.perf_counter() - t0
-        return clips / dt, c.stats["bytes"]
+        cpu = {"client": (time.process_time() - cpu0) / clips}
+        if server_pid:
+            cpu["server"] = (server_cpu_seconds(server_pid) - server0) / clips
+        return clips / dt, cpu, dict(c.stats)
 
 
 def main():
@@ -30,12 +45,14 @@ def main():
     ap.add_argument("--prefetch", type=int, default=8)
     ap.add_argument("--stage", default="accelerating-shapes")
     ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--server-pid", type=int, help="the server's PID, for its CPU time per clip")
     a = ap.parse_args()
     step = itertools.count(10_000, 1000)
     for name, window in (("httpx default (64 KiB stream window)", None), ("raised 16 MiB stream window", 16 << 20),
                          ("raised 32 MiB stream window", 32 << 20)):
-        rate, _ = run(a.url, window, a.seconds, a.prefetch, a.stage, a.batch_size, next(step))
-        print(f"{name:40s} {rate:8.1f} clips/s")
+        rate, cpu, stats = run(a.url, window, a.seconds, a.prefetch, a.stage, a.batch_size, next(step), a.server_pid)
+        per_clip = ", ".join(f"{side} CPU {seconds * 1e3:.2f} ms/clip" for side, seconds in cpu.items())
+        print(f"{name:40s} {rate:8.1f} clips/s  {per_clip}  requests {stats['requests']} retries {stats['retries']}")
     with Client(a.url) as c:
         r, body = c._get(f"/v1/batches/{a.stage}/0", {"batch_size": a.batch_size})
     recycler = _safetensors.BufferRecycler(keep=2)
