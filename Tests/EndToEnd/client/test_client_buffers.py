@@ -71,6 +71,7 @@ def test_the_pool_is_bounded_and_sized_to_fit():
     r = BufferRecycler(keep=2)
     live = [video(r, k) for k in range(5)]   # more live batches than slots: the rest get their own
     assert [int(a[0, 0]) for a in live] == list(range(5))
+    assert len(r._slots) == 2
     del live
     gc.collect()
     big = video(r, 6, side=512)              # a much larger document does not squeeze into a small buffer
@@ -86,7 +87,18 @@ def test_corrupt_and_truncated_bodies_are_protocol_errors_and_free_the_buffer():
         r.decompress(good[:-8])
     with pytest.raises(SynthClipsProtocolError):
         r.decompress(b"not zstd at all")
-    assert (video(r, 2) == 2).all()
+    assert len(r._slots) == 1 and r._slots[0].is_free, "a failed body kept its buffer"
+    buffer = r._slots[0].buffer
+    v = video(r, 2)
+    assert (v == 2).all() and r._slots[0].buffer is buffer
+
+
+def test_a_body_of_several_frames_decodes_whole():
+    doc = document(5)
+    cut = len(doc) // 2
+    two = zstandard.ZstdCompressor().compress(doc[:cut]) + zstandard.ZstdCompressor().compress(doc[cut:])
+    tensors, _ = parse(BufferRecycler(keep=2).decompress(two))
+    assert (tensors["video"] == 5).all()
 
 
 def test_batches_from_a_server_reuse_buffers_and_stay_correct(client):  # noqa: F811

@@ -119,27 +119,57 @@ def test_a_cold_texture_pool_is_waited_for_without_using_up_retries(server):  # 
         assert e.value.status == 503 and e.value.title == "Textures warming up"
 
 
-def test_an_internal_transport_error_is_retried(client, monkeypatch):
+def _raising_in(module: str, error: BaseException):
+    """A callable that raises `error` from a frame of `module` (as httpcore's own code would)."""
+    namespace = {"__name__": module, "error": error}
+    exec("def fail(*args, **kwargs):\n    raise error\n", namespace)
+    return namespace["fail"]
+
+
+def test_an_http2_internal_error_is_retried_on_a_fresh_connection(client, monkeypatch):
     """httpcore's threaded HTTP/2 bookkeeping can fail with KeyError or RuntimeError (see
-    `_transport.py`): the request is retried like a connection error, not raised."""
-    real, failures = client._http.stream, iter([KeyError(13), RuntimeError("dictionary changed size during iteration")])
+    `_transport.py`): the request is retried like a connection error, after the client drops its
+    connections, instead of raised."""
+    real = client._http.stream
+    failures = iter([_raising_in("httpcore._sync.http2", KeyError(13)),
+                     _raising_in("h2.connection", RuntimeError("dictionary changed size during iteration"))])
+    closed = []
+    monkeypatch.setattr(client._transport, "close", lambda: closed.append(True))
 
     def flaky(*args, **kwargs):
-        failure = next(failures, None)
-        if failure is not None:
-            raise failure
-        return real(*args, **kwargs)
+        fail = next(failures, None)
+        return fail() if fail is not None else real(*args, **kwargs)
 
     monkeypatch.setattr(client._http, "stream", flaky)
     before = client.stats["retries"]
     b = client.batch(STAGE, 3, 2, **SMALL)
     assert len(b) == 2
     assert client.stats["retries"] == before + 2
+    assert closed == [True, True]
 
 
-def test_closing_a_stream_twice_releases_its_slot_once():
-    """The error path of a failed request may close its stream again: no KeyError masking the
-    real error, and the stream slot is released once."""
+@pytest.mark.parametrize("module,error", [("synthclips.client", KeyError("ours")),
+                                          ("httpcore._sync.http2", NotImplementedError("never a race"))])
+def test_other_key_and_runtime_errors_are_raised_not_retried(client, monkeypatch, module, error):
+    monkeypatch.setattr(client._http, "stream", _raising_in(module, error))
+    before = client.stats["retries"]
+    with pytest.raises(type(error)):
+        client.batch(STAGE, 3, 2, **SMALL)
+    assert client.stats["retries"] == before
+
+
+def test_a_closed_client_raises_at_once(server):  # noqa: F811
+    c = Client(server.url, retries=10, backoff=5)
+    c.close()
+    started = time.monotonic()
+    with pytest.raises(RuntimeError):
+        c.batch(STAGE, 0, 2, **SMALL)
+    assert time.monotonic() - started < 2, "a closed client retried"
+
+
+def test_http2_events_for_a_closed_stream_are_dropped_and_closing_twice_is_harmless():
+    """The reading thread may file an event for a stream its own thread just closed; closing a
+    stream twice (the error path of a failed request) releases its slot once."""
     import httpcore
     from synthclips._transport import WideHTTP2Connection
 
@@ -156,4 +186,6 @@ def test_closing_a_stream_twice_releases_its_slot_once():
     conn._response_closed(stream_id=1)
     conn._response_closed(stream_id=1)
     assert conn._max_streams_semaphore.released == 1
+    assert list(conn._events) == [3]
+    conn._events[1].append("late DataReceived")   # what httpcore's reader does after its `in` test
     assert list(conn._events) == [3]

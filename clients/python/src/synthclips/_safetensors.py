@@ -29,18 +29,24 @@ def _dctx() -> zstandard.ZstdDecompressor:
 
 
 def decompress(body: bytes, max_output_size: int = 2**31) -> bytes:
-    """A zstd body → its bytes, in one call into one new buffer sized from the frame header
-    (problem details, JSON, and documents whose frames do not declare their size)."""
-    size = _content_size(body, max_output_size)
+    """A zstd body (one frame or several) → its bytes, in a new buffer (problem details, JSON,
+    and documents whose first frame does not declare their whole size)."""
+    _content_size(body, max_output_size)
+    parts, total, rest = [], 0, body
     try:
-        if size >= 0:
-            out = _dctx().decompress(body)
-            if len(out) == size:
-                return out
-        # Unknown content size, or several frames: the general path.
-        return _dctx().stream_reader(body, read_across_frames=True).read()
+        while rest:
+            frame = _dctx().decompressobj()
+            part = frame.decompress(rest)
+            if not frame.eof:
+                raise SynthClipsProtocolError("zstd body ends inside a frame (truncated)")
+            total += len(part)
+            if total > max_output_size:
+                raise SynthClipsProtocolError(f"zstd body holds more than the {max_output_size} byte limit")
+            parts.append(part)
+            rest = frame.unused_data
     except zstandard.ZstdError as e:
         raise SynthClipsProtocolError(f"zstd body does not decompress: {e}") from None
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class BufferRecycler:
@@ -76,7 +82,9 @@ class BufferRecycler:
                         break
                     got += n
                 more = reader.read(1) != b""
-            if got != size or more:
+            if got != size:
+                raise SynthClipsProtocolError(f"zstd frame declares {size} bytes but holds {got} (truncated)")
+            if more:
                 # Several frames (the first declares only its own size): the general path.
                 return _read_only(np.frombuffer(decompress(body, max_output_size), dtype=np.uint8))
             root = _read_only(np.frombuffer(slot.buffer, dtype=np.uint8, count=size))
@@ -87,22 +95,30 @@ class BufferRecycler:
         finally:
             slot.busy = False
 
+    def clear(self) -> None:
+        """Forgets every pooled buffer (arrays still alive keep theirs)."""
+        with self._lock:
+            self._slots = []
+
     def _take(self, size: int) -> "_Slot":
         """A free buffer at least `size` long but not much longer, else a new one (pooled while
-        there is room: a full pool drops a free buffer of the wrong size to make room)."""
+        there is room: a full pool drops a free buffer of the wrong size to make room). The new
+        buffer is allocated outside the lock: zeroing tens of MB would stall the other threads."""
         with self._lock:
             free = [s for s in self._slots if s.is_free]
             fits = [s for s in free if size <= len(s.buffer) <= size + (size >> 3) + (1 << 20)]
             if fits:
                 slot = min(fits, key=lambda s: len(s.buffer))
-            else:
-                if len(self._slots) >= self.keep and free:
-                    self._slots.remove(free[0])
-                slot = _Slot(bytearray(size))
-                if len(self._slots) < self.keep:
-                    self._slots.append(slot)
-            slot.busy, slot.root = True, None
-            return slot
+                slot.busy, slot.root = True, None
+                return slot
+            if len(self._slots) >= self.keep and free:
+                self._slots.remove(free[0])
+            slot = _Slot(bytearray(0))
+            slot.busy = True
+            if len(self._slots) < self.keep:
+                self._slots.append(slot)
+        slot.buffer = bytearray(size)
+        return slot
 
 
 class _Slot:

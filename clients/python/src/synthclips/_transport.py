@@ -12,22 +12,25 @@ SETTINGS), `HTTPConnection` (to create that subclass) and `ConnectionPool` (to c
 If a future httpcore drops `_send_connection_init`, `wide_windows_supported()` is False and the
 client falls back to httpcore's defaults instead of breaking.
 
-The subclass also makes `_response_closed` idempotent and atomic. httpcore 1.0.x deletes a
-stream's event queue unconditionally and outside its state lock; with several threads
-multiplexing one connection, the error path of a failed request can close a stream twice, and the
-`KeyError` then hides the real transport error (encode/httpx#3072), which the client would have
-retried.
+The subclass also mends two races of httpcore 1.0.x when several threads multiplex one
+connection (the client's prefetch threads do). Both surfaced as a `KeyError`:
+- the reading thread files each event with a membership test and then an append, under its read
+  lock, while a stream's own thread removes that stream's queue without it. A `KeyError` between
+  the two dropped the rest of the events read with it, and other streams then waited for their
+  data until the read timeout: a 60 s stall, seen here. `_StreamEvents` sends an event for a
+  stream closed meanwhile to a throwaway list instead.
+- the error path of a failed request closes its stream a second time, and that `KeyError` hid the
+  real transport error (encode/httpx#3072), which the client would have retried. A second close
+  is now a no-op.
 """
 from __future__ import annotations
 
 import ssl
-import time
 from typing import Optional
 
 import h2.settings
 import httpcore
 import httpx
-from httpcore._sync.http2 import HTTPConnectionState
 
 DEFAULT_STREAM_WINDOW = 16 * 1024 * 1024
 DEFAULT_CONNECTION_WINDOW = 64 * 1024 * 1024
@@ -64,21 +67,22 @@ class WideHTTP2Connection(httpcore.HTTP2Connection):
         self._h2_state.increment_flow_control_window(self.connection_window - _H2_DEFAULT_WINDOW)
         self._write_outgoing_data(request)
 
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self._events = _StreamEvents(self._events)
+
     def _response_closed(self, stream_id: int) -> None:  # noqa: D401 - httpcore hook
-        # As httpcore does, but a stream already closed is left alone (its stream slot was
-        # released then), and the queue is removed under the same lock as the idle check.
-        with self._state_lock:
-            if self._events.pop(stream_id, None) is None:
-                return
-            if self._connection_terminated and not self._events:
-                self.close()
-            elif self._state == HTTPConnectionState.ACTIVE and not self._events:
-                self._state = HTTPConnectionState.IDLE
-                if self._keepalive_expiry is not None:
-                    self._expire_at = time.monotonic() + self._keepalive_expiry
-                if self._used_all_stream_ids:
-                    self.close()
-        self._max_streams_semaphore.release()
+        # Only the stream's own thread closes it, so the test cannot race with another close.
+        if stream_id in self._events:
+            super()._response_closed(stream_id)
+
+
+class _StreamEvents(dict):
+    """httpcore's per-stream event queues; a queue looked up after its stream closed is a fresh
+    throwaway list (see the module docstring)."""
+
+    def __missing__(self, stream_id):
+        return []
 
 
 class _WideHTTPConnection(httpcore.HTTPConnection):

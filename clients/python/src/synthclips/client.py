@@ -130,6 +130,7 @@ class Client:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
         self._http.close()
+        self._buffers.clear()
 
     def __enter__(self) -> "Client":
         return self
@@ -232,13 +233,15 @@ class Client:
             except httpx.TransportError as e:   # connect/read/write errors, timeouts, broken h2
                 last = e
             except (KeyError, RuntimeError) as e:
-                # httpcore shares one HTTP/2 connection's state between threads without locking
-                # all of it (h2's stream table can change under an iteration): a request lost to
-                # the client's own transport, retried like a connection error while the client
-                # is open.
-                if self._http.is_closed:
+                # httpcore shares one HTTP/2 connection's h2 state between threads under two
+                # locks (reading, writing), so h2's stream table can change under an iteration:
+                # a request lost to the client's own transport. The connection's state may be
+                # inconsistent, so it is dropped and the request retried on a fresh one. Any
+                # other KeyError or RuntimeError (ours, httpx's "client has been closed") is raised.
+                if self._http.is_closed or not _raised_by_http2_internals(e):
                     raise
                 last = e
+                self._transport.close()   # every pooled connection; requests on them retry
             else:
                 self.stats["requests"] += 1
                 if r.status_code < 400:
@@ -298,6 +301,18 @@ class Client:
         except SynthClipsProtocolError as e:
             raise SynthClipsProtocolError(e.detail, url) from None
         return _to_batch(t, meta, r.headers, stage, expected_seeds, index, url)
+
+
+def _raised_by_http2_internals(error: BaseException) -> bool:
+    """Whether the innermost frame of `error` is in httpcore or h2 (not NotImplementedError or
+    RecursionError, which are never races)."""
+    if isinstance(error, (NotImplementedError, RecursionError)):
+        return False
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    module = tb.tb_frame.f_globals.get("__name__", "") if tb is not None else ""
+    return module.split(".")[0] in ("httpcore", "h2")
 
 
 def _to_batch(t: Dict[str, np.ndarray], meta: Dict[str, str], headers: Mapping[str, str], stage: str,
