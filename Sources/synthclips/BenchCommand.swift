@@ -26,8 +26,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Rendering threads (default: one per core).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Seconds of rendering per stage.")
-    var seconds: Double = 3
+    @Option(help: "Seconds of rendering per stage (default: 3).")
+    var seconds: Double?
 
     @Option(help: "Render exactly this many clips per thread instead of for --seconds: a fixed workload, for profilers.")
     var clips: Int?
@@ -46,8 +46,9 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be in 1...256") }
-        guard seconds > 0 && seconds <= 3600 else { throw ValidationError("--seconds must be in (0, 3600]") }
+        if let seconds, !(seconds > 0 && seconds <= 3600) { throw ValidationError("--seconds must be in (0, 3600]") }
         if let clips, !(1...1_000_000).contains(clips) { throw ValidationError("--clips must be in 1...1000000") }
+        if seconds != nil && clips != nil { throw ValidationError("--seconds and --clips exclude each other") }
         guard Zstd.levelRange.contains(zstdLevel) else {
             throw ValidationError("--zstd-level must be in \(Zstd.levelRange.lowerBound)...\(Zstd.levelRange.upperBound)")
         }
@@ -99,7 +100,7 @@ struct BenchCommand: ParsableCommand {
         let threads = self.threads, clips = self.clips
         let timings = Mutex<[Double]>([])
         let failure = Mutex<(any Error)?>(nil)
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64((seconds ?? 3) * 1e9)
         let start = DispatchTime.now().uptimeNanoseconds
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             let renderer = ClipRenderer(generator: generator)
