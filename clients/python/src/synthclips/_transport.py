@@ -11,17 +11,6 @@ httpcore has no public hook for its HTTP/2 settings, so this subclasses three of
 SETTINGS), `HTTPConnection` (to create that subclass) and `ConnectionPool` (to create those).
 If a future httpcore drops `_send_connection_init`, `wide_windows_supported()` is False and the
 client falls back to httpcore's defaults instead of breaking.
-
-The subclass also mends two races of httpcore 1.0.x when several threads multiplex one
-connection (the client's prefetch threads do). Both surfaced as a `KeyError`:
-- the reading thread files each event with a membership test and then an append, under its read
-  lock, while a stream's own thread removes that stream's queue without it. A `KeyError` between
-  the two dropped the rest of the events read with it, and other streams then waited for their
-  data until the read timeout: a 60 s stall, seen here. `_StreamEvents` sends an event for a
-  stream closed meanwhile to a throwaway list instead.
-- the error path of a failed request closes its stream a second time, and that `KeyError` hid the
-  real transport error (encode/httpx#3072), which the client would have retried. A second close
-  is now a no-op.
 """
 from __future__ import annotations
 
@@ -66,23 +55,6 @@ class WideHTTP2Connection(httpcore.HTTP2Connection):
         # The connection window is not a setting: it starts at 65,535 and grows by WINDOW_UPDATE.
         self._h2_state.increment_flow_control_window(self.connection_window - _H2_DEFAULT_WINDOW)
         self._write_outgoing_data(request)
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        self._events = _StreamEvents(self._events)
-
-    def _response_closed(self, stream_id: int) -> None:  # noqa: D401 - httpcore hook
-        # Only the stream's own thread closes it, so the test cannot race with another close.
-        if stream_id in self._events:
-            super()._response_closed(stream_id)
-
-
-class _StreamEvents(dict):
-    """httpcore's per-stream event queues; a queue looked up after its stream closed is a fresh
-    throwaway list (see the module docstring)."""
-
-    def __missing__(self, stream_id):
-        return []
 
 
 class _WideHTTPConnection(httpcore.HTTPConnection):

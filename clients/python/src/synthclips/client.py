@@ -1,4 +1,4 @@
-"""The SynthClips client: clips and batches over one HTTP/2 connection, decoded into numpy."""
+"""The SynthClips client: clips and batches over HTTP/2 (a connection per thread), decoded into numpy."""
 from __future__ import annotations
 
 import itertools
@@ -11,7 +11,7 @@ import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 from urllib.parse import quote
 
 import httpx
@@ -89,8 +89,15 @@ def _param(v: Any) -> str:
 
 
 class Client:
-    """A SynthClips client over one HTTP/2 connection (h2c with prior knowledge for http://,
-    ALPN h2 for https://). Thread-safe; `batches` keeps `prefetch` requests in flight.
+    """A SynthClips client over HTTP/2 (h2c with prior knowledge for http://, ALPN h2 for
+    https://). Thread-safe; `batches` keeps `prefetch` requests in flight.
+
+    Each thread that makes requests (the caller's, each prefetch thread) has its own connection.
+    httpcore 1.0.x does not serialise the h2 state of a connection shared by threads: header
+    encoding ran concurrently (a corrupt HPACK table, "deque mutated during iteration"), and an
+    event filed for a stream closed meanwhile raised KeyError and dropped the events read with
+    it, stalling other streams until their read timeout. Measured here under `batches`: about one
+    run in 15 stalled for 60 s or failed. One request at a time per connection has no such race.
 
     `stream_window` is the HTTP/2 SETTINGS_INITIAL_WINDOW_SIZE advertised (None: httpcore's
     64 KiB default); `retries`, `backoff` and `backoff_cap` shape the retry of connection errors
@@ -114,10 +121,12 @@ class Client:
             headers["authorization"] = f"Bearer {token}"
         if run:
             headers["x-run-id"] = run
-        self._transport = make_transport(verify=verify, stream_window=stream_window,
-                                         connection_window=connection_window)
-        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout,
-                                  transport=self._transport, http1=False, http2=True)
+        self._connect = lambda: httpx.Client(
+            base_url=self.url, headers=headers, timeout=timeout, http1=False, http2=True,
+            transport=make_transport(verify=verify, stream_window=stream_window, connection_window=connection_window))
+        self._local = threading.local()
+        self._connections: List[httpx.Client] = []   # every thread's, closed by close()
+        self._closed = False
         self._pool: Optional[ThreadPoolExecutor] = None
         self._pool_lock = threading.Lock()
         # Enough buffers for the batches in flight and a few the caller still holds.
@@ -126,11 +135,27 @@ class Client:
 
     # ---- lifecycle ----
     def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+            connections, self._connections = self._connections, []
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-        self._http.close()
+        for http in connections:
+            http.close()
         self._buffers.clear()
+
+    @property
+    def _http(self) -> httpx.Client:
+        """This thread's connection (made on first use)."""
+        http = getattr(self._local, "http", None)
+        if http is None or http.is_closed:
+            with self._pool_lock:
+                if self._closed:
+                    raise RuntimeError("the SynthClips client has been closed")
+                http = self._local.http = self._connect()
+                self._connections.append(http)
+        return http
 
     def __enter__(self) -> "Client":
         return self
@@ -227,21 +252,14 @@ class Client:
         attempt = 0
         while attempt <= self.retries:
             retry_after = None
+            http = self._http
             try:
-                with self._http.stream("GET", path, params=q) as r:
+                with http.stream("GET", path, params=q) as r:
                     body = b"".join(r.iter_raw())
             except httpx.TransportError as e:   # connect/read/write errors, timeouts, broken h2
+                if self._closed:
+                    raise   # close() shut the socket under this request: nothing to retry
                 last = e
-            except (KeyError, RuntimeError) as e:
-                # httpcore shares one HTTP/2 connection's h2 state between threads under two
-                # locks (reading, writing), so h2's stream table can change under an iteration:
-                # a request lost to the client's own transport. The connection's state may be
-                # inconsistent, so it is dropped and the request retried on a fresh one. Any
-                # other KeyError or RuntimeError (ours, httpx's "client has been closed") is raised.
-                if self._http.is_closed or not _raised_by_http2_internals(e):
-                    raise
-                last = e
-                self._transport.close()   # every pooled connection; requests on them retry
             else:
                 self.stats["requests"] += 1
                 if r.status_code < 400:
@@ -301,18 +319,6 @@ class Client:
         except SynthClipsProtocolError as e:
             raise SynthClipsProtocolError(e.detail, url) from None
         return _to_batch(t, meta, r.headers, stage, expected_seeds, index, url)
-
-
-def _raised_by_http2_internals(error: BaseException) -> bool:
-    """Whether the innermost frame of `error` is in httpcore or h2 (not NotImplementedError or
-    RecursionError, which are never races)."""
-    if isinstance(error, (NotImplementedError, RecursionError)):
-        return False
-    tb = error.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    module = tb.tb_frame.f_globals.get("__name__", "") if tb is not None else ""
-    return module.split(".")[0] in ("httpcore", "h2")
 
 
 def _to_batch(t: Dict[str, np.ndarray], meta: Dict[str, str], headers: Mapping[str, str], stage: str,
