@@ -84,7 +84,7 @@ struct CoverageCanvas: ~Copyable {
     }
 
     /// Paints the not-yet-covered pixels of the spans `left[y]...right[y]` (clipped to the
-    /// canvas; empty where left > right) of the unfinished rows `rows`.
+    /// canvas; empty where left > right) of `rows`, skipping finished rows.
     @inline(__always)
     mutating func paint<Paint: SpanPaint>(rows: ClosedRange<Int>, left: UnsafePointer<Int>, right: UnsafePointer<Int>,
                                           paint: Paint, frame: FramePointer) {
@@ -94,9 +94,9 @@ struct CoverageCanvas: ~Copyable {
         let finished = finished.baseAddress!, unpainted = unpainted.baseAddress!
         var newlyFinished = 0
         for y in rows where !finished[y] {
-            let painted = Self.paint(row: coverage + y &* wordsPerRow, y: y,
-                                     from: Swift.max(left[y], 0), to: Swift.min(right[y], lastColumn),
-                                     paint: paint, frame: frame)
+            let painted = Self.paintRow(coverage + y &* wordsPerRow, y: y,
+                                        from: Swift.max(left[y], 0), to: Swift.min(right[y], lastColumn),
+                                        paint: paint, frame: frame)
             guard painted > 0 else { continue }
             unpainted[y] &-= painted
             if unpainted[y] == 0 {
@@ -116,8 +116,8 @@ struct CoverageCanvas: ~Copyable {
     /// however many words it crosses. All arithmetic wraps: every value is bounded by the
     /// canvas size.
     @inline(__always)
-    private static func paint<Paint: SpanPaint>(row: UnsafeMutablePointer<UInt64>, y: Int, from lo: Int, to hi: Int,
-                                                paint: Paint, frame: FramePointer) -> Int {
+    private static func paintRow<Paint: SpanPaint>(_ row: UnsafeMutablePointer<UInt64>, y: Int, from lo: Int, to hi: Int,
+                                                   paint: Paint, frame: FramePointer) -> Int {
         guard lo <= hi else { return 0 }
         var word = lo &>> 6
         let lastWord = hi &>> 6

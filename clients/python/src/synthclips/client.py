@@ -128,14 +128,14 @@ class Client:
         self._connections: List[httpx.Client] = []   # every thread's, closed by close()
         self._closed = False
         self._pool: Optional[ThreadPoolExecutor] = None
-        self._pool_lock = threading.Lock()
+        self._lock = threading.Lock()   # guards _pool, _connections and _closed
         # Enough buffers for the batches in flight and a few the caller still holds.
         self._buffers = _safetensors.BufferRecycler(keep=prefetch + 4)
         self.stats = {"requests": 0, "retries": 0, "bytes": 0, "warmup_waits": 0}
 
     # ---- lifecycle ----
     def close(self) -> None:
-        with self._pool_lock:
+        with self._lock:
             self._closed = True
             connections, self._connections = self._connections, []
         if self._pool is not None:
@@ -150,7 +150,7 @@ class Client:
         """This thread's connection (made on first use)."""
         http = getattr(self._local, "http", None)
         if http is None or http.is_closed:
-            with self._pool_lock:
+            with self._lock:
                 if self._closed:
                     raise RuntimeError("the SynthClips client has been closed")
                 http = self._local.http = self._connect()
@@ -233,7 +233,7 @@ class Client:
 
     # ---- internals ----
     def _executor(self) -> ThreadPoolExecutor:
-        with self._pool_lock:
+        with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=self.prefetch, thread_name_prefix="synthclips")
             return self._pool
