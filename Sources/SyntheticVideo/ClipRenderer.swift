@@ -44,6 +44,13 @@ public final class ClipRenderer {
         guard let base = buffer.baseAddress else { return }
         let appearance = try generator.appearance(seed: seed)
         let objects = appearance.staticImage == nil ? generator.sampler.objects(seed: seed) : []
+        // Objects that touch the canvas in none of the clip's frames are never visited.
+        var candidates: [Int] = []
+        if let first = frameIndices.min(), let last = frameIndices.max() {
+            candidates = objects.indices.filter {
+                objects[$0].mayAppear(frames: first...last, side: c.resolution, circleTransform: c.circleTransform)
+            }
+        }
         let cropWindow = crop.map { $0.window(for: CounterRandom(scene: generator.sampler.scene, seed: seed, purpose: .crop)) }
 
         for (k, t) in frameIndices.enumerated() {
@@ -55,23 +62,23 @@ public final class ClipRenderer {
             }
             if let crop, let cropWindow {
                 let full = scratch.baseAddress!
-                try renderFrame(t, objects: objects, appearance: appearance, into: full)
+                try renderFrame(t, objects: objects, candidates: candidates, appearance: appearance, into: full)
                 crop.resample(UnsafeRawPointer(full), window: cropWindow, into: target)
             } else {
-                try renderFrame(t, objects: objects, appearance: appearance, into: target)
+                try renderFrame(t, objects: objects, candidates: candidates, appearance: appearance, into: target)
             }
         }
     }
 
     /// One full-resolution frame: the static image, or the objects over the background.
-    private func renderFrame(_ t: Int, objects: [SceneObject], appearance: ClipAppearance,
+    private func renderFrame(_ t: Int, objects: [SceneObject], candidates: [Int], appearance: ClipAppearance,
                              into target: UnsafeMutableRawPointer) throws(TextureError) {
         let c = generator.configuration
         if let image = appearance.staticImage {
             image.pixels.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             return
         }
-        try frames.render(objects: objects, t: t, configuration: c, appearance: appearance,
+        try frames.render(objects: objects, candidates: candidates, t: t, configuration: c, appearance: appearance,
                           into: FramePointer(base: target, width: c.resolution))
     }
 }

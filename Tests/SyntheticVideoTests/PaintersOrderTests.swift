@@ -13,7 +13,7 @@ import Testing
         var renderer = FrameRenderer(side: 32)
         var frame = [UInt8](repeating: 0x77, count: 32 * 32 * 3)
         frame.withUnsafeMutableBytes { buffer in
-            try! renderer.render(objects: objects, t: 0, configuration: Configuration(),
+            try! renderer.render(objects: objects, candidates: Array(objects.indices), t: 0, configuration: Configuration(),
                                  appearance: ClipAppearance(background: background),
                                  into: FramePointer(base: buffer.baseAddress!, width: 32))
         }

@@ -1,5 +1,5 @@
-/// Renders frames of one video: objects are visited frontmost first (index N−1 down to 0); an
-/// object whose box misses the canvas or lies on fully painted tiles is skipped (first by a
+/// Renders frames of one video: the clip's candidate objects (those that may touch the canvas
+/// in its frames) are visited frontmost first (highest index first); an object whose box misses the canvas or lies on fully painted tiles is skipped (first by a
 /// conservative box that needs no trigonometry, then by its exact box); otherwise its
 /// silhouette at frame t is traced into row spans, and the coverage canvas paints only the
 /// pixels no nearer object has painted, with the object's colour or its texture. What stays
@@ -18,11 +18,16 @@ struct FrameRenderer: ~Copyable {
         grid = TexelGrid(side: 2 * side)
     }
 
-    mutating func render(objects: [SceneObject], t: Int, configuration: Configuration, appearance: ClipAppearance,
-                         into frame: FramePointer) throws(TextureError) {
+    /// Renders frame t of `objects`, visiting only those at `candidates` (ascending indices; the
+    /// others must be known not to touch the canvas at t).
+    mutating func render(objects: [SceneObject], candidates: [Int], t: Int, configuration: Configuration,
+                         appearance: ClipAppearance, into frame: FramePointer) throws(TextureError) {
         canvas.reset()
         try objects.withUnsafeBufferPointer { objects throws(TextureError) in
-            try paintObjects(objects, t: t, configuration: configuration, appearance: appearance, frame: frame)
+            try candidates.withUnsafeBufferPointer { candidates throws(TextureError) in
+                try paintObjects(objects, candidates: candidates, t: t, configuration: configuration,
+                                 appearance: appearance, frame: frame)
+            }
         }
         guard !canvas.isFinished else { return }
         if let image = appearance.backgroundImage {
@@ -36,10 +41,11 @@ struct FrameRenderer: ~Copyable {
 
     /// Paints the objects front to back. They are read in place (a `SceneObject` is a few
     /// hundred bytes; copying each one per frame showed in profiles).
-    private mutating func paintObjects(_ objects: UnsafeBufferPointer<SceneObject>, t: Int, configuration: Configuration,
-                                       appearance: ClipAppearance, frame: FramePointer) throws(TextureError) {
+    private mutating func paintObjects(_ objects: UnsafeBufferPointer<SceneObject>, candidates: UnsafeBufferPointer<Int>,
+                                       t: Int, configuration: Configuration, appearance: ClipAppearance,
+                                       frame: FramePointer) throws(TextureError) {
         let resolution = configuration.resolution, circleTransform = configuration.circleTransform
-        for index in objects.indices.reversed() {
+        for index in candidates.reversed() {
             if canvas.isFinished { break }
             let object = objects.baseAddress! + index
             // Cheap rejections first: culled, off the canvas, or behind painted tiles.

@@ -93,6 +93,44 @@ extension SceneObject {
         return PixelBox(minX: minX, maxX: maxX, minY: minY, maxY: maxY)
     }
 
+    /// False when the object cannot touch a side × side canvas at any frame of `frames`, so a
+    /// clip of those frames need not visit it at all (most objects of a scene start off the
+    /// canvas: their centres are drawn over [0, 2·res)). Conservative: the bound of `reachBox`
+    /// over the whole frame range, from the extremes of the anchor's quadratic path and of the
+    /// linear scale and shear, with a margin for truncation and rounding.
+    func mayAppear(frames: ClosedRange<Int>, side: Int, circleTransform: CircleTransform) -> Bool {
+        let first = Double(frames.lowerBound), last = Double(frames.upperBound)
+        // x(t) = x0 + (v0 + a·t)·cos·t: extremes at the ends and where dx/dt = 0 (t = −v0 / 2a).
+        var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
+        func include(_ t: Double) {
+            let v = speed + acceleration * t
+            let x = x0 + v * cosDirection * t, y = y0 + v * sinDirection * t
+            minX = Swift.min(minX, x); maxX = Swift.max(maxX, x)
+            minY = Swift.min(minY, y); maxY = Swift.max(maxY, y)
+        }
+        include(first)
+        include(last)
+        let vertex = -speed / (2 * acceleration)  // ±∞ or NaN without acceleration: outside
+        if vertex > first && vertex < last { include(vertex) }
+        // Linear in t, so largest in magnitude at an end of the range.
+        func largest(_ speed: Double, base: Double) -> Double { Swift.max(Swift.abs(base + speed * first), Swift.abs(base + speed * last)) }
+        let scale = Swift.max(largest(scaleSpeedX, base: 1), largest(scaleSpeedY, base: 1))
+        let shear = Swift.max(largest(shearSpeedX, base: 0), largest(shearSpeedY, base: 0))
+        var radius: Double
+        if shape == .circle && circleTransform != .full {
+            radius = Double(self.radius) * (circleTransform == .translateOnly ? 1 : Swift.max(scale, 1))
+        } else {
+            minX += pivot.x; maxX += pivot.x
+            minY += pivot.y; maxY += pivot.y
+            radius = reach * Swift.max(scale * (1 + shear), 1)
+        }
+        radius += 4  // reachBox's margin, the anchor's truncation, and rounding in this bound
+        let canvas = Double(side)
+        let misses = maxX + radius < 0 || minX - radius > canvas || maxY + radius < 0 || minY - radius > canvas
+        // A non-finite bound (a pathological configuration) compares false: the object is kept.
+        return !misses
+    }
+
     /// The object's silhouette at `pose`, or nil when it is degenerate.
     func silhouette(_ pose: Pose, circleTransform: CircleTransform) -> Silhouette? {
         let (cx, cy) = (pose.cx, pose.cy)
