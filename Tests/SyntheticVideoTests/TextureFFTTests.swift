@@ -35,14 +35,7 @@ import Testing
         let (re, im) = Self.input(n, salt: UInt64(n))
         let plan = FFTPlan(size: n)
         for inverse in [false, true] {
-            var outRe = [Double](repeating: 0, count: n), outIm = outRe
-            var scratch = [Double](repeating: 0, count: plan.scratchCount)
-            re.withUnsafeBufferPointer { r in
-                im.withUnsafeBufferPointer { i in
-                    plan.transform(inRe: r.baseAddress!, inIm: i.baseAddress!, stride: 1,
-                                   outRe: &outRe, outIm: &outIm, inverse: inverse, scratch: &scratch)
-                }
-            }
+            let (outRe, outIm) = plan.transform(re, im, inverse: inverse)
             let (dr, di) = Self.dft(re, im, inverse: inverse)
             var worst = 0.0
             for k in 0..<n { worst = max(worst, abs(outRe[k] - dr[k]), abs(outIm[k] - di[k])) }

@@ -8,8 +8,9 @@
 ///
 /// Texture `id` draws everything from the stream (pool digest, seed, `.texture`, id).
 ///
-/// Cost (release build, one core of the 2-core x86-64 development machine, mean of 8 ids):
-/// 1.70 s per 256² texture with 10 iterations, 0.64 s with 3, 0.20 s with 1 — each iteration is
+/// Cost (release build, one core of the 2-core x86-64 development machine): about 0.9–1.0 s per
+/// 256² texture with 10 iterations (best of 5 runs 0.87 s; it was 1.70 s before the FFT worked
+/// on four lines at once), roughly proportional to the iterations — each iteration is
 /// 3 channels × (2 FFTs for the spectrum + ~9 full-size-equivalent FFTs for the pyramid + 18
 /// histogram matches). The 20 ms goal is out of reach for the faithful model: serve stage 6 from
 /// a texture bank built ahead of time (`synthclips textures build`) (as the reference does) or from a warm `TextureCache`.

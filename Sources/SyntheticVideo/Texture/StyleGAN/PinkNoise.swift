@@ -48,20 +48,27 @@ enum PinkNoise {
                 im[k * g + l] = m * s
             }
         }
-        let plan = FFTPlan(size: g)
+        let plan = FFTPlan(size: g), lanes = FFTLanes.scalarCount
         var out = [Double](repeating: 0, count: n * n)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * g + plan.scratchCount)
+        let scratch = UnsafeMutablePointer<FFTLanes>.allocate(capacity: 4 * g + plan.scratchCount)
         defer { scratch.deallocate() }
-        let tr = scratch, ti = scratch + g, cr = scratch + 2 * g, ci = scratch + 3 * g, work = scratch + 4 * g
+        let cr = scratch, ci = scratch + g, tr = scratch + 2 * g, ti = scratch + 3 * g, work = scratch + 4 * g
         re.withUnsafeMutableBufferPointer { rb in
             im.withUnsafeMutableBufferPointer { ib in
                 let r = rb.baseAddress!, i = ib.baseAddress!
-                // Rows 0…g/2 along l; rows k > g/2 are the conjugates of rows g − k.
-                for k in 0...(g / 2) {
-                    plan.transform(inRe: r + k * g, inIm: i + k * g, stride: 1, outRe: tr, outIm: ti,
-                                   inverse: true, scratch: work)
-                    (r + k * g).update(from: tr, count: g)
-                    (i + k * g).update(from: ti, count: g)
+                // Rows 0…g/2 along l, `lanes` rows at a time; rows k > g/2 are the conjugates of
+                // rows g − k.
+                for k0 in stride(from: 0, through: g / 2, by: lanes) {
+                    let count = Swift.min(lanes, g / 2 + 1 - k0)
+                    for l in 0..<g {
+                        cr[l] = .gather(r + k0 * g + l, stride: g, count: count)
+                        ci[l] = .gather(i + k0 * g + l, stride: g, count: count)
+                    }
+                    plan.transform(inRe: cr, inIm: ci, stride: 1, outRe: tr, outIm: ti, inverse: true, scratch: work)
+                    for l in 0..<g {
+                        tr[l].scatter(r + k0 * g + l, stride: g, count: count)
+                        ti[l].scatter(i + k0 * g + l, stride: g, count: count)
+                    }
                 }
                 for k in (g / 2 + 1)..<g {
                     for l in 0..<g {
@@ -69,18 +76,28 @@ enum PinkNoise {
                         i[k * g + l] = -i[(g - k) * g + l]
                     }
                 }
-                // Columns 0..<n in pairs: (col a) + i·(col b) → x[·, a] + i·x[·, b].
+                // Columns 0..<n in pairs, `lanes` pairs at a time: (col a) + i·(col b) →
+                // x[·, a] + i·x[·, b].
                 let scale = 1 / Double(g * g)
-                for a in stride(from: 0, to: n, by: 2) {
-                    let b = a + 1
+                for a0 in stride(from: 0, to: n, by: 2 * lanes) {
+                    let count = Swift.min(lanes, (n - a0) / 2)
                     for k in 0..<g {
-                        cr[k] = r[k * g + a] - i[k * g + b]
-                        ci[k] = i[k * g + a] + r[k * g + b]
+                        var lr = FFTLanes(), li = FFTLanes()
+                        for j in 0..<count {
+                            let a = a0 + 2 * j, b = a + 1
+                            lr[j] = r[k * g + a] - i[k * g + b]
+                            li[j] = i[k * g + a] + r[k * g + b]
+                        }
+                        cr[k] = lr
+                        ci[k] = li
                     }
                     plan.transform(inRe: cr, inIm: ci, stride: 1, outRe: tr, outIm: ti, inverse: true, scratch: work)
                     for m in 0..<n {
-                        out[m * n + a] = tr[m] * scale
-                        out[m * n + b] = ti[m] * scale
+                        for j in 0..<count {
+                            let a = a0 + 2 * j
+                            out[m * n + a] = tr[m][j] * scale
+                            out[m * n + a + 1] = ti[m][j] * scale
+                        }
                     }
                 }
             }
