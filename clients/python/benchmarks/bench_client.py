@@ -1,5 +1,6 @@
 """Clips/s a client receives and decodes: httpx with httpcore's default 64 KiB stream windows
-versus raised windows, batches of 16 `accelerating-shapes` clips, and the decode cost per clip.
+versus raised windows, zstd versus uncompressed bodies (`compress=False`), batches of 16
+`accelerating-shapes` clips, and the decode cost per clip.
 With `--server-pid`, also the CPU each side spends per clip (this process's CPU time, the
 server's from /proc): on a machine where both share the cores, that says which side would limit
 on separate ones. Each run prints the client's stats (requests, retries).
@@ -25,8 +26,8 @@ def server_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(url, window, seconds, prefetch, stage, batch_size, start_step, server_pid=None):
-    with Client(url, prefetch=prefetch, stream_window=window) as c:
+def run(url, window, seconds, prefetch, stage, batch_size, start_step, server_pid=None, compress=True):
+    with Client(url, prefetch=prefetch, stream_window=window, compress=compress) as c:
         it = c.batches(stage, batch_size, start_step=start_step)
         next(it)  # connection up, pipeline full
         t0, cpu0, clips = time.perf_counter(), time.process_time(), 0
@@ -50,9 +51,12 @@ def main():
     ap.add_argument("--server-pid", type=int, help="the server's PID, for its CPU time per clip")
     a = ap.parse_args()
     step = itertools.count(10_000, 1000)
-    for name, window in (("httpx default (64 KiB stream window)", None), ("raised 16 MiB stream window", 16 << 20),
-                         ("raised 32 MiB stream window", 32 << 20)):
-        rate, cpu, stats = run(a.url, window, a.seconds, a.prefetch, a.stage, a.batch_size, next(step), a.server_pid)
+    for name, window, compress in (("httpx default (64 KiB stream window)", None, True),
+                                   ("raised 16 MiB stream window", 16 << 20, True),
+                                   ("raised 32 MiB stream window", 32 << 20, True),
+                                   ("16 MiB window, uncompressed bodies", 16 << 20, False)):
+        rate, cpu, stats = run(a.url, window, a.seconds, a.prefetch, a.stage, a.batch_size, next(step), a.server_pid,
+                               compress)
         per_clip = ", ".join(f"{side} CPU {seconds * 1e3:.2f} ms/clip" for side, seconds in cpu.items())
         print(f"{name:40s} {rate:8.1f} clips/s  {per_clip}  requests {stats['requests']} retries {stats['retries']}")
     with Client(a.url) as c:
