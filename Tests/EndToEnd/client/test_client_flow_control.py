@@ -70,3 +70,26 @@ def test_stream_window_none_keeps_httpcore_defaults():
     ftype, _, payload = capture_preface(None)[0]
     settings = dict(struct.unpack(">HI", payload[i:i + 6]) for i in range(0, len(payload), 6))
     assert settings.get(0x4, 65535) == 65535
+
+
+def test_data_frame_repr_is_hyperframes_string_without_hexing_the_payload():
+    """The client swaps hyperframe's DATA-frame repr (which h2 computes for every frame it
+    receives) for one that reads 11 bytes; the string must stay the one hyperframe makes."""
+    import binascii
+
+    import hyperframe.frame
+    from synthclips import _transport
+
+    def original(data):  # hyperframe 6.x's _raw_data_repr, verbatim
+        if not data:
+            return "None"
+        r = binascii.hexlify(data).decode("ascii")
+        if len(r) > 20:
+            r = r[:20] + "..."
+        return "<hex:" + r + ">"
+
+    assert hyperframe.frame._raw_data_repr is _transport._cheap_raw_data_repr
+    for data in (b"", None, b"a", bytes(range(10)), bytes(range(11)), bytes(range(256)) * 64):
+        assert _transport._cheap_raw_data_repr(data) == original(data)
+    frame = hyperframe.frame.DataFrame(1, data=b"\x00" * 1_000_000)
+    assert repr(frame) == "DataFrame(stream_id=1, flags=[]): <hex:" + "0" * 20 + "...>"
