@@ -38,4 +38,30 @@ import Testing
         // Both outcomes occur, so the check above is not vacuous.
         #expect(culled > 0 && kept > 0, "culled \(culled), kept \(kept)")
     }
+
+    /// A clip (frame indices in any order) equals its frames rendered one by one with every
+    /// object a candidate.
+    @Test(arguments: [[90, 3, 40], [7], [150, 150, 0]])
+    func clipEqualsFramesRenderedWithEveryObject(_ frames: [Int]) throws {
+        let generator = try VideoGenerator(configuration: preset("accelerating-shapes"))
+        let seed: UInt64 = 11
+        let clip = try ClipRenderer(generator: generator).render(seed: seed, frameIndices: frames)
+        let objects = generator.sampler.objects(seed: seed), appearance = try generator.appearance(seed: seed)
+        let side = generator.configuration.resolution
+        var renderer = FrameRenderer(side: side)
+        for (k, t) in frames.enumerated() {
+            var frame = [UInt8](repeating: 0, count: side * side * 3)
+            frame.withUnsafeMutableBytes { buffer in
+                // Untextured: rendering cannot fail.
+                try! renderer.render(objects: objects, candidates: Array(objects.indices), t: t,
+                                    configuration: generator.configuration, appearance: appearance,
+                                    into: FramePointer(base: buffer.baseAddress!, width: side))
+            }
+            // The index of the first differing byte, not the arrays: a message with 196,608
+            // elements each takes minutes to format.
+            let offset = k * frame.count
+            let firstDifference = frame.indices.first { clip[offset + $0] != frame[$0] }
+            #expect(firstDifference == nil, "frame \(t) of \(frames) differs from byte \(firstDifference ?? 0)")
+        }
+    }
 }

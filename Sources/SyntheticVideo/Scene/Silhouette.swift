@@ -113,7 +113,7 @@ extension SceneObject {
         let vertex = -speed / (2 * acceleration)  // ±∞ or NaN without acceleration: outside
         if vertex > first && vertex < last { include(vertex) }
         // Linear in t, so largest in magnitude at an end of the range.
-        func largest(_ speed: Double, base: Double) -> Double { Swift.max(Swift.abs(base + speed * first), Swift.abs(base + speed * last)) }
+        func largest(_ rate: Double, base: Double) -> Double { Swift.max(Swift.abs(base + rate * first), Swift.abs(base + rate * last)) }
         let scale = Swift.max(largest(scaleSpeedX, base: 1), largest(scaleSpeedY, base: 1))
         let shear = Swift.max(largest(shearSpeedX, base: 0), largest(shearSpeedY, base: 0))
         var radius: Double
@@ -127,7 +127,9 @@ extension SceneObject {
         radius += 4  // reachBox's margin, the anchor's truncation, and rounding in this bound
         let canvas = Double(side)
         let misses = maxX + radius < 0 || minX - radius > canvas || maxY + radius < 0 || minY - radius > canvas
-        // A non-finite bound (a pathological configuration) compares false: the object is kept.
+        // An infinite bound keeps the object unless the whole path lies beyond one side; a NaN
+        // position is dropped by min/max. Either way `pose` culls such frames (it rejects
+        // non-finite anchors), so nothing drawable is lost.
         return !misses
     }
 

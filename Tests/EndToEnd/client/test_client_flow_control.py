@@ -74,22 +74,31 @@ def test_stream_window_none_keeps_httpcore_defaults():
 
 def test_data_frame_repr_is_hyperframes_string_without_hexing_the_payload():
     """The client swaps hyperframe's DATA-frame repr (which h2 computes for every frame it
-    receives) for one that reads 11 bytes; the string must stay the one hyperframe makes."""
-    import binascii
-
+    receives) for one that hex-encodes 11 bytes; the strings must stay the installed hyperframe's."""
     import hyperframe.frame
+    import pytest
     from synthclips import _transport
 
-    def original(data):  # hyperframe 6.x's _raw_data_repr, verbatim
-        if not data:
-            return "None"
-        r = binascii.hexlify(data).decode("ascii")
-        if len(r) > 20:
-            r = r[:20] + "..."
-        return "<hex:" + r + ">"
-
+    original = _transport._ORIGINAL_RAW_DATA_REPR
+    if original is None:
+        pytest.skip("this hyperframe has no _raw_data_repr to replace")
+    assert _transport.CHEAP_DATA_REPR_INSTALLED
     assert hyperframe.frame._raw_data_repr is _transport._cheap_raw_data_repr
-    for data in (b"", None, b"a", bytes(range(10)), bytes(range(11)), bytes(range(256)) * 64):
+    for data in (b"", None, b"a", bytes(range(10)), bytes(range(11)), bytes(range(256)) * 64,
+                 bytearray(b"xyz" * 1000), memoryview(bytes(range(256)) * 4)[3:900]):
         assert _transport._cheap_raw_data_repr(data) == original(data)
     frame = hyperframe.frame.DataFrame(1, data=b"\x00" * 1_000_000)
     assert repr(frame) == "DataFrame(stream_id=1, flags=[]): <hex:" + "0" * 20 + "...>"
+
+
+def test_data_frame_repr_is_left_alone_when_it_differs(monkeypatch):
+    """A hyperframe whose repr says something else keeps its own function."""
+    import hyperframe.frame
+    from synthclips import _transport
+
+    def other(data):
+        return "<other>"
+
+    monkeypatch.setattr(hyperframe.frame, "_raw_data_repr", other)
+    assert not _transport._install_cheap_raw_data_repr()
+    assert hyperframe.frame._raw_data_repr is other
