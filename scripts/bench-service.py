@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""End-to-end service benchmark (issue 4): clips/s delivered to one HTTP/2 client that keeps many
-batch requests in flight, with provenance on and off, next to `synthclips bench` (render +
-compress) with the same worker count, all measured in one run on this machine.
+"""End-to-end service benchmark (issue 4): clips/s received and decoded by the Python client
+(clients/python) keeping many batch requests in flight, with provenance on and off, next to `synthclips bench` (render +
+compress) with the same worker count, all measured in one run on this machine; then the server's
+peak resident memory (VmHWM) under 64 concurrent streams of batches of 32.
 
     scripts/bench-service.py [--bin .build/release/synthclips] [--workers 2] [--seconds 10]
                              [--stage accelerating-shapes] [--batch-size 16] [--in-flight 16]
@@ -17,6 +18,8 @@ import time
 
 import httpx
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python", "src"))
+
 
 def start_server(binary, workers, db, provenance):
     proc = subprocess.Popen([binary, "serve", "--port", "0", "--db", db, "--workers", str(workers),
@@ -29,8 +32,22 @@ def start_server(binary, workers, db, provenance):
     return proc, line.split()[-1]
 
 
+def receive(base, stage, batch_size, in_flight, seconds):
+    """The Python client (clients/python, its default wide flow-control windows) iterating
+    batches with `in_flight` requests prefetched, each decoded into numpy; returns clips/s."""
+    from synthclips import Client
+    with Client(base, run="bench", prefetch=in_flight) as client:
+        batches = client.batches(stage, batch_size)
+        next(batches)  # connections up, pipeline full
+        clips, start = 0, time.monotonic()
+        while time.monotonic() - start < seconds:
+            clips += len(next(batches))
+        return clips / (time.monotonic() - start)
+
+
 async def pull(base, stage, batch_size, in_flight, seconds):
-    """Requests batches 0, 1, 2, … with `in_flight` outstanding; returns clips/s received."""
+    """Requests batches 0, 1, 2, … with `in_flight` outstanding on one httpx connection (its
+    default windows), bodies discarded; returns clips/s received. Drives the memory test."""
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(http1=False, http2=True, limits=limits, timeout=60) as client:
         next_index = 0
@@ -56,6 +73,15 @@ async def pull(base, stage, batch_size, in_flight, seconds):
         return clips / (time.monotonic() - start)
 
 
+def memory_kib(pid, field):
+    """A VmRSS/VmHWM line of /proc/PID/status, in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bin", default=".build/release/synthclips")
@@ -74,10 +100,20 @@ def main():
         for provenance in ("on", "off"):
             proc, base = start_server(a.bin, a.workers, os.path.join(tmp, f"{provenance}.sqlite"), provenance)
             try:
-                results[provenance] = asyncio.run(pull(base, a.stage, a.batch_size, a.in_flight, a.seconds))
+                results[provenance] = receive(base, a.stage, a.batch_size, a.in_flight, a.seconds)
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
+        # Memory: the render pool admits what it can, streams wait for their reader; the
+        # server's peak must stay bounded however many streams ask at once.
+        proc, base = start_server(a.bin, a.workers, os.path.join(tmp, "memory.sqlite"), "on")
+        try:
+            idle_kib = memory_kib(proc.pid, "VmRSS")
+            loaded = asyncio.run(pull(base, a.stage, 32, 64, a.seconds))
+            peak_kib = memory_kib(proc.pid, "VmHWM")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
     render_compress = bench["render_compress_clips_per_second"]
     print(json.dumps({
         "stage": a.stage, "workers": a.workers, "batch_size": a.batch_size, "in_flight": a.in_flight,
@@ -87,6 +123,9 @@ def main():
         "service_clips_per_second_provenance_off": round(results["off"], 1),
         "ratio_service_to_bench": round(results["on"] / render_compress, 3),
         "provenance_on_over_off": round(results["on"] / results["off"], 3),
+        "memory_idle_rss_mib": round(idle_kib / 1024, 1),
+        "memory_peak_rss_mib_64_streams_batch_32": round(peak_kib / 1024, 1),
+        "memory_run_clips_per_second": round(loaded, 1),
     }, indent=2))
 
 
