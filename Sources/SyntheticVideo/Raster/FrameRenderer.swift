@@ -53,8 +53,9 @@ struct FrameRenderer: ~Copyable {
                   let reach = object.pointee.reachBox(pose, circleTransform: circleTransform)?.clipped(width: side, height: side),
                   !canvas.isCovered(reach),
                   let silhouette = object.pointee.silhouette(pose, circleTransform: circleTransform),
-                  let box = silhouette.bounds?.clipped(width: side, height: side),
-                  !canvas.isCovered(box) else { continue }
+                  let bounds = silhouette.bounds?.clipped(width: side, height: side),
+                  !canvas.isCovered(bounds),
+                  let box = canvas.trimmingPaintedRows(of: bounds) else { continue }
             spans.trace(silhouette, rows: box, finished: canvas.finished)
             guard let textures = appearance.objectTextures else {
                 paintSpans(object.pointee.pattern, frame: frame)
