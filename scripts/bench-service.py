@@ -18,7 +18,10 @@ import time
 
 import httpx
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python", "src"))
+CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients", "python")
+sys.path[:0] = [os.path.join(CLIENT, "src"), os.path.join(CLIENT, "benchmarks")]
+import bench_client  # noqa: E402 - the client benchmark's loop, from the path above
+from synthclips._transport import DEFAULT_STREAM_WINDOW  # noqa: E402
 
 
 def start_server(binary, workers, db, provenance):
@@ -35,14 +38,8 @@ def start_server(binary, workers, db, provenance):
 def receive(base, stage, batch_size, in_flight, seconds):
     """The Python client (clients/python, its default wide flow-control windows) iterating
     batches with `in_flight` requests prefetched, each decoded into numpy; returns clips/s."""
-    from synthclips import Client
-    with Client(base, run="bench", prefetch=in_flight) as client:
-        batches = client.batches(stage, batch_size)
-        next(batches)  # connections up, pipeline full
-        clips, start = 0, time.monotonic()
-        while time.monotonic() - start < seconds:
-            clips += len(next(batches))
-        return clips / (time.monotonic() - start)
+    rate, _, _ = bench_client.run(base, DEFAULT_STREAM_WINDOW, seconds, in_flight, stage, batch_size, 0)
+    return rate
 
 
 async def pull(base, stage, batch_size, in_flight, seconds):

@@ -115,20 +115,40 @@ struct FFTPlan: Sendable {
         }
     }
 
-    /// One line (in lane 0): for callers with a single line and for tests.
+    /// Lanes a `transformLines` buffer holds: input and output lines, then the scratch.
+    var lineBufferCount: Int { 4 * n + scratchCount }
+
+    /// Transforms in place `count` (at most `FFTLanes.scalarCount`) lines of a pair of planes,
+    /// one per lane: element k of line j is at offset k·elementStride + j·lineStride. `buffer`
+    /// holds `lineBufferCount` lanes.
+    func transformLines(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
+                        elementStride: Int, lineStride: Int, inverse: Bool, buffer: UnsafeMutablePointer<FFTLanes>) {
+        let inRe = buffer, inIm = buffer + n, outRe = buffer + 2 * n, outIm = buffer + 3 * n
+        for k in 0..<n {
+            inRe[k] = .gather(re + k * elementStride, stride: lineStride, count: count)
+            inIm[k] = .gather(im + k * elementStride, stride: lineStride, count: count)
+        }
+        transform(inRe: inRe, inIm: inIm, stride: 1, outRe: outRe, outIm: outIm, inverse: inverse,
+                  scratch: buffer + 4 * n)
+        for k in 0..<n {
+            outRe[k].scatter(re + k * elementStride, stride: lineStride, count: count)
+            outIm[k].scatter(im + k * elementStride, stride: lineStride, count: count)
+        }
+    }
+
+    /// One line: for callers with a single line and for tests.
     func transform(_ re: [Double], _ im: [Double], inverse: Bool) -> (re: [Double], im: [Double]) {
         precondition(re.count == n && im.count == n, "FFTPlan: line length")
-        let buffer = UnsafeMutablePointer<FFTLanes>.allocate(capacity: 4 * n + scratchCount)
+        var (outRe, outIm) = (re, im)
+        let buffer = UnsafeMutablePointer<FFTLanes>.allocate(capacity: lineBufferCount)
         defer { buffer.deallocate() }
-        for k in 0..<n {
-            buffer[k] = FFTLanes()
-            buffer[k][0] = re[k]
-            buffer[n + k] = FFTLanes()
-            buffer[n + k][0] = im[k]
+        outRe.withUnsafeMutableBufferPointer { r in
+            outIm.withUnsafeMutableBufferPointer { i in
+                transformLines(re: r.baseAddress!, im: i.baseAddress!, count: 1, elementStride: 1, lineStride: 0,
+                               inverse: inverse, buffer: buffer)
+            }
         }
-        transform(inRe: buffer, inIm: buffer + n, stride: 1, outRe: buffer + 2 * n, outIm: buffer + 3 * n,
-                  inverse: inverse, scratch: buffer + 4 * n)
-        return ((0..<n).map { buffer[2 * n + $0][0] }, (0..<n).map { buffer[3 * n + $0][0] })
+        return (outRe, outIm)
     }
 
     private struct Tables {
@@ -313,44 +333,20 @@ struct FFT2D: Sendable {
     private func run(_ re: inout [Double], _ im: inout [Double], inverse: Bool) {
         precondition(re.count == width * height && im.count == width * height, "FFT2D: plane size")
         let lanes = FFTLanes.scalarCount
-        let line = Swift.max(width, height)
-        let scratchCount = Swift.max(rows.scratchCount, columns.scratchCount)
-        // Input and output lines (real, imaginary), then the plan's scratch.
-        let buffer = UnsafeMutablePointer<FFTLanes>.allocate(capacity: 4 * line + scratchCount)
+        let buffer = UnsafeMutablePointer<FFTLanes>.allocate(capacity: Swift.max(rows.lineBufferCount, columns.lineBufferCount))
         defer { buffer.deallocate() }
-        let inRe = buffer, inIm = buffer + line, outRe = buffer + 2 * line, outIm = buffer + 3 * line
-        let scratch = buffer + 4 * line
         re.withUnsafeMutableBufferPointer { rb in
             im.withUnsafeMutableBufferPointer { ib in
                 let r = rb.baseAddress!, i = ib.baseAddress!
-                // Rows, `lanes` at a time: lane j holds row y + j (zeros past the last row).
+                // Rows, `lanes` at a time (lane j: row y + j).
                 for y in stride(from: 0, to: height, by: lanes) {
-                    let count = Swift.min(lanes, height - y)
-                    let rr = r + y * width, ri = i + y * width
-                    for x in 0..<width {
-                        inRe[x] = .gather(rr + x, stride: width, count: count)
-                        inIm[x] = .gather(ri + x, stride: width, count: count)
-                    }
-                    rows.transform(inRe: inRe, inIm: inIm, stride: 1, outRe: outRe, outIm: outIm, inverse: inverse,
-                                   scratch: scratch)
-                    for x in 0..<width {
-                        outRe[x].scatter(rr + x, stride: width, count: count)
-                        outIm[x].scatter(ri + x, stride: width, count: count)
-                    }
+                    rows.transformLines(re: r + y * width, im: i + y * width, count: Swift.min(lanes, height - y),
+                                        elementStride: 1, lineStride: width, inverse: inverse, buffer: buffer)
                 }
                 // Columns, `lanes` adjacent ones at a time.
                 for x in stride(from: 0, to: width, by: lanes) {
-                    let count = Swift.min(lanes, width - x)
-                    for y in 0..<height {
-                        inRe[y] = .gather(r + y * width + x, stride: 1, count: count)
-                        inIm[y] = .gather(i + y * width + x, stride: 1, count: count)
-                    }
-                    columns.transform(inRe: inRe, inIm: inIm, stride: 1, outRe: outRe, outIm: outIm,
-                                      inverse: inverse, scratch: scratch)
-                    for y in 0..<height {
-                        outRe[y].scatter(r + y * width + x, stride: 1, count: count)
-                        outIm[y].scatter(i + y * width + x, stride: 1, count: count)
-                    }
+                    columns.transformLines(re: r + x, im: i + x, count: Swift.min(lanes, width - x),
+                                           elementStride: width, lineStride: 1, inverse: inverse, buffer: buffer)
                 }
             }
         }

@@ -1,9 +1,10 @@
 /// Renders frames of one video: the clip's candidate objects (those that may touch the canvas
-/// in its frames) are visited frontmost first (highest index first); an object whose box misses the canvas or lies on fully painted tiles is skipped (first by a
-/// conservative box that needs no trigonometry, then by its exact box); otherwise its
-/// silhouette at frame t is traced into row spans, and the coverage canvas paints only the
-/// pixels no nearer object has painted, with the object's colour or its texture. What stays
-/// uncovered is the background.
+/// in its frames) are visited frontmost first (highest index first); an object whose box misses
+/// the canvas or lies on fully painted tiles is skipped (first by a conservative box that needs
+/// no trigonometry, then by its exact box), and the rows painted across its box are trimmed;
+/// otherwise its silhouette at frame t is traced into row spans, and the coverage canvas paints
+/// only the pixels no nearer object has painted, with the object's colour or its texture. What
+/// stays uncovered is the background.
 struct FrameRenderer: ~Copyable {
     private var spans: RowSpans
     private var canvas: CoverageCanvas

@@ -16,8 +16,10 @@ import itertools
 import time
 
 import pycurl
+from bench_client import run  # this directory, on sys.path when run as a script
 
-from synthclips import Client, _safetensors
+from synthclips import _safetensors
+from synthclips._transport import DEFAULT_STREAM_WINDOW
 
 
 def pycurl_rate(url, stage, batch_size, in_flight, seconds, start):
@@ -63,13 +65,8 @@ def pycurl_rate(url, stage, batch_size, in_flight, seconds, start):
 
 
 def client_rate(url, stage, batch_size, in_flight, seconds, start):
-    with Client(url, prefetch=in_flight) as c:
-        it = c.batches(stage, batch_size, start_step=start)
-        next(it)
-        clips, t0, cpu0 = 0, time.perf_counter(), time.process_time()
-        while time.perf_counter() - t0 < seconds:
-            clips += len(next(it))
-        return clips / (time.perf_counter() - t0), (time.process_time() - cpu0) / clips
+    rate, cpu, _ = run(url, DEFAULT_STREAM_WINDOW, seconds, in_flight, stage, batch_size, start)
+    return rate, cpu["client"]
 
 
 def main():

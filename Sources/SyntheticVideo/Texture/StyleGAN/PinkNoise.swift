@@ -50,7 +50,7 @@ enum PinkNoise {
         }
         let plan = FFTPlan(size: g), lanes = FFTLanes.scalarCount
         var out = [Double](repeating: 0, count: n * n)
-        let scratch = UnsafeMutablePointer<FFTLanes>.allocate(capacity: 4 * g + plan.scratchCount)
+        let scratch = UnsafeMutablePointer<FFTLanes>.allocate(capacity: plan.lineBufferCount)
         defer { scratch.deallocate() }
         let cr = scratch, ci = scratch + g, tr = scratch + 2 * g, ti = scratch + 3 * g, work = scratch + 4 * g
         re.withUnsafeMutableBufferPointer { rb in
@@ -59,16 +59,8 @@ enum PinkNoise {
                 // Rows 0…g/2 along l, `lanes` rows at a time; rows k > g/2 are the conjugates of
                 // rows g − k.
                 for k0 in stride(from: 0, through: g / 2, by: lanes) {
-                    let count = Swift.min(lanes, g / 2 + 1 - k0)
-                    for l in 0..<g {
-                        cr[l] = .gather(r + k0 * g + l, stride: g, count: count)
-                        ci[l] = .gather(i + k0 * g + l, stride: g, count: count)
-                    }
-                    plan.transform(inRe: cr, inIm: ci, stride: 1, outRe: tr, outIm: ti, inverse: true, scratch: work)
-                    for l in 0..<g {
-                        tr[l].scatter(r + k0 * g + l, stride: g, count: count)
-                        ti[l].scatter(i + k0 * g + l, stride: g, count: count)
-                    }
+                    plan.transformLines(re: r + k0 * g, im: i + k0 * g, count: Swift.min(lanes, g / 2 + 1 - k0),
+                                        elementStride: 1, lineStride: g, inverse: true, buffer: scratch)
                 }
                 for k in (g / 2 + 1)..<g {
                     for l in 0..<g {
