@@ -48,9 +48,9 @@ struct CoverageCanvas: ~Copyable {
 
     /// Forgets all coverage, for a new frame.
     mutating func reset() {
-        for y in 0..<height {
-            for w in 0..<wordsPerRow { coverage[y * wordsPerRow + w] = 0 }
-            coverage[y * wordsPerRow + wordsPerRow - 1] = padding
+        coverage.update(repeating: 0)
+        if padding != 0 {
+            for y in 0..<height { coverage[y * wordsPerRow + wordsPerRow - 1] = padding }
         }
         finished.update(repeating: false)
         unpainted.update(repeating: width)
@@ -59,28 +59,44 @@ struct CoverageCanvas: ~Copyable {
     }
 
     /// True when every pixel of `box` (inside the canvas) is already painted, judged by tiles.
+    /// A tile not yet known to be full is checked with the three others of its coverage word:
+    /// one pass over the tile row's 16 rows, no early exit to mispredict, and every full tile
+    /// found is remembered.
     func isCovered(_ box: PixelBox) -> Bool {
         let first = box.minX >> Self.tileShift, last = box.maxX >> Self.tileShift
         let mask = (~UInt64(0) >> UInt64(63 - last + first)) << UInt64(first)
+        let coverage = coverage.baseAddress!, wordsPerRow = wordsPerRow
         for ty in (box.minY >> Self.tileShift)...(box.maxY >> Self.tileShift) {
             var unknown = mask & ~fullTiles[ty]
             while unknown != 0 {
-                let tx = unknown.trailingZeroBitCount
-                guard isTileCovered(tx: tx, ty: ty) else { return false }
-                fullTiles[ty] |= 1 << UInt64(tx)
-                unknown &= unknown - 1
+                let word = unknown.trailingZeroBitCount &>> 2
+                let top = ty &<< Self.tileShift, bottom = Swift.min(height, top &+ (1 << Self.tileShift))
+                var painted = ~UInt64(0)  // columns of the word painted on every row of the tile row
+                var row = coverage + (top &* wordsPerRow &+ word)
+                for _ in top..<bottom {
+                    painted &= row.pointee
+                    row += wordsPerRow
+                }
+                let full = Self.fullTiles(painted) &<< UInt64(word &<< 2)
+                fullTiles[ty] |= full
+                let tiles = UInt64(0xF) &<< UInt64(word &<< 2)
+                if unknown & tiles & ~full != 0 { return false }
+                unknown &= ~tiles
             }
         }
         return true
     }
 
-    private func isTileCovered(tx: Int, ty: Int) -> Bool {
-        let bit = tx << Self.tileShift
-        let word = bit >> 6, shift = UInt64(bit & 63)
-        let tileMask = UInt64(0xFFFF) << shift
-        let rows = (ty << Self.tileShift)..<Swift.min(height, (ty + 1) << Self.tileShift)
-        for y in rows where coverage[y * wordsPerRow + word] & tileMask != tileMask { return false }
-        return true
+    /// Bit k (k < 4) set when the 16 bits of `word` at 16·k are all set.
+    @inline(__always)
+    private static func fullTiles(_ word: UInt64) -> UInt64 {
+        // After these steps bit i is the AND of bits i...i + 15; read it at each lane's start.
+        var w = word
+        w &= w &>> 8
+        w &= w &>> 4
+        w &= w &>> 2
+        w &= w &>> 1
+        return (w & 1) | (w &>> 15) & 2 | (w &>> 30) & 4 | (w &>> 45) & 8
     }
 
     /// `box` without its top and bottom rows that are already painted across the box's
@@ -149,6 +165,26 @@ struct CoverageCanvas: ~Copyable {
         let lastWord = hi &>> 6
         var mask = ~UInt64(0) &<< UInt64(lo & 63)
         let lastMask = ~UInt64(0) &>> UInt64(63 &- (hi & 63))
+        if word == lastWord {
+            // Most spans lie inside one word: hidden, wholly open (one fill) or split into runs.
+            mask &= lastMask
+            let before = row[word]
+            var open = mask & ~before
+            guard open != 0 else { return 0 }
+            row[word] = before | mask
+            if open == mask {
+                paint.fill(row: y, column: lo, count: hi &- lo &+ 1, frame: frame)
+                return hi &- lo &+ 1
+            }
+            let painted = open.nonzeroBitCount
+            repeat {
+                let start = open.trailingZeroBitCount
+                let length = (~(open &>> UInt64(start))).trailingZeroBitCount
+                paint.fill(row: y, column: word &<< 6 &+ start, count: length, frame: frame)
+                open &= open &+ (open & (0 &- open))
+            } while open != 0
+            return painted
+        }
         var painted = 0
         // The pending run: columns runStart..<runEnd, not yet filled.
         var runStart = 0, runEnd = 0

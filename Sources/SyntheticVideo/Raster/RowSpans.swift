@@ -55,10 +55,11 @@ struct RowSpans: ~Copyable {
         right.update(repeating: columns.upperBound)
     }
 
+    /// Widens row y's span to a...b. Branch-free: which edge extends a row is unpredictable.
     @inline(__always)
     private func include(_ y: Int, _ a: Int, _ b: Int) {
-        if a < left[y] { left[y] = a }
-        if b > right[y] { right[y] = b }
+        left[y] = Swift.min(left[y], a)
+        right[y] = Swift.max(right[y], b)
     }
 
     /// The digital line from (x0, y0) to (x1, y1), row by row in closed form, evaluated with
@@ -70,12 +71,12 @@ struct RowSpans: ~Copyable {
         let first = Swift.max(y0, top), last = Swift.min(y1, bottom)
         guard first <= last else { return }
         if dy == 0 {
-            if !finished[y0] { include(y0, Swift.min(x0, x1), Swift.max(x0, x1)) }
+            include(y0, Swift.min(x0, x1), Swift.max(x0, x1))
         } else if adx <= dy {
             // One pixel per row: x = x0 + round(dx·j / dy) = x0 + ⌊(2·dx·j + dy) / 2dy⌋.
             var x = IncrementalQuotient(numerator: 2 * dx * (first - y0) + dy, step: 2 * dx, divisor: 2 * dy)
             for y in first...last {
-                if !finished[y] { include(y, x0 &+ x.quotient, x0 &+ x.quotient) }
+                include(y, x0 &+ x.quotient, x0 &+ x.quotient)
                 x.advance()
             }
         } else {
@@ -86,7 +87,6 @@ struct RowSpans: ~Copyable {
             for y in first...last {
                 let kMin = Swift.max(0, k.quotient)
                 k.advance()
-                if finished[y] { continue }
                 let kMax = Swift.min(adx, k.quotient &- 1)
                 if dx > 0 { include(y, x0 &+ kMin, x0 &+ kMax) } else { include(y, x0 &- kMax, x0 &- kMin) }
             }
