@@ -82,25 +82,55 @@ struct TexturedPaint: SpanPaint {
 
     @inline(__always)
     func fill(row y: Int, column x0: Int, count: Int, frame: FramePointer) {
-        var out = frame.base + (y &* frame.width &+ x0) &* 3
-        var u = ua &* x0 &+ ub &* y &+ ue, v = va &* x0 &+ vb &* y &+ ve
+        let out = (frame.base + (y &* frame.width &+ x0) &* 3).assumingMemoryBound(to: UInt8.self)
+        let u = ua &* x0 &+ ub &* y &+ ue, v = va &* x0 &+ vb &* y &+ ve
         if isTranslation {
-            // One texel per pixel, on one texture row.
-            let iy = v >> 16
-            let row: UnsafePointer<UInt8>? = UInt(bitPattern: iy) < UInt(side) ? texels + rows[iy] : nil
-            for _ in 0..<count {
-                let ix = u >> 16
-                if let row, UInt(bitPattern: ix) < UInt(side) {
-                    let p = row + columns[ix]
-                    store(out, Int(p[0]), Int(p[1]), Int(p[2]))
-                } else {
-                    store(out, 0, 0, 0)
-                }
-                u &+= 65536
-                out += 3
-            }
-            return
+            Self.copyTexels(out: out, count: count, u: u, v: v, texels: texels, rows: rows, columns: columns, side: side)
+        } else {
+            Self.sampleBilinear(out: out, count: count, u: u, v: v, ua: ua, va: va, texels: texels,
+                                rows: rows, columns: columns, side: side)
         }
+        // The tint is a second pass: the samples are bytes already, so adding it afterwards
+        // saturates exactly as adding it to each sample would.
+        if let tint {
+            var p = out
+            for _ in 0..<count {
+                p[0] = UInt8(Swift.min(255, Int(p[0]) &+ Int(tint.r)))
+                p[1] = UInt8(Swift.min(255, Int(p[1]) &+ Int(tint.g)))
+                p[2] = UInt8(Swift.min(255, Int(p[2]) &+ Int(tint.b)))
+                p += 3
+            }
+        }
+    }
+
+    /// An integer translation: one texel per pixel, on one texture row.
+    @inline(never)
+    private static func copyTexels(out: UnsafeMutablePointer<UInt8>, count: Int, u: Int, v: Int, texels: UnsafePointer<UInt8>,
+                                   rows: UnsafePointer<Int>, columns: UnsafePointer<Int>, side: Int) {
+        var out = out, u = u
+        let iy = v >> 16
+        let row: UnsafePointer<UInt8>? = UInt(bitPattern: iy) < UInt(side) ? texels + rows[iy] : nil
+        for _ in 0..<count {
+            let ix = u >> 16
+            if let row, UInt(bitPattern: ix) < UInt(side) {
+                let p = row + columns[ix]
+                (out[0], out[1], out[2]) = (p[0], p[1], p[2])
+            } else {
+                (out[0], out[1], out[2]) = (0, 0, 0)
+            }
+            u &+= 65536
+            out += 3
+        }
+    }
+
+    /// The general map: a bilinear sample per pixel. Out of line and with nothing but the span's
+    /// own state live, so the loop keeps its values in registers (inlined into every fill site
+    /// of the painter, it spilled a dozen of them per pixel).
+    @inline(never)
+    private static func sampleBilinear(out: UnsafeMutablePointer<UInt8>, count: Int, u: Int, v: Int, ua: Int, va: Int,
+                                       texels: UnsafePointer<UInt8>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
+                                       side: Int) {
+        var out = out, u = u, v = v
         let last = UInt(side &- 1)
         for _ in 0..<count {
             let ix = u >> 16, iy = v >> 16
@@ -112,32 +142,42 @@ struct TexturedPaint: SpanPaint {
                 // a·(32 − f) + b·f ≤ 8160 after the horizontal blend and ≤ 261 632 after the
                 // vertical one and the rounding, so no lane carries into the next.
                 let wx = UInt64(32 &- fx), ux = UInt64(fx)
-                let upper = Self.lanes(top + c0) &* wx &+ Self.lanes(top + c1) &* ux
-                let lower = Self.lanes(bottom + c0) &* wx &+ Self.lanes(bottom + c1) &* ux
-                let v = upper &* UInt64(32 &- fy) &+ lower &* UInt64(fy) &+ Self.halfInLanes
-                store(out, Int(truncatingIfNeeded: (v &>> 10) & 0xFF), Int(truncatingIfNeeded: (v &>> 31) & 0xFF),
-                      Int(truncatingIfNeeded: (v &>> 52) & 0xFF))
+                let upper = lanes(top + c0) &* wx &+ lanes(top + c1) &* ux
+                let lower = lanes(bottom + c0) &* wx &+ lanes(bottom + c1) &* ux
+                let v = upper &* UInt64(32 &- fy) &+ lower &* UInt64(fy) &+ halfInLanes
+                out[0] = UInt8(truncatingIfNeeded: v &>> 10)
+                out[1] = UInt8(truncatingIfNeeded: v &>> 31)
+                out[2] = UInt8(truncatingIfNeeded: v &>> 52)
             } else {
-                // On or past the grid's edge: samples outside it are 0.
-                let w00 = (32 &- fx) &* (32 &- fy), w01 = fx &* (32 &- fy), w10 = (32 &- fx) &* fy, w11 = fx &* fy
-                var r = 0, g = 0, b = 0
-                func add(_ sx: Int, _ sy: Int, _ w: Int) {
-                    guard w != 0, UInt(bitPattern: sx) < UInt(side), UInt(bitPattern: sy) < UInt(side) else { return }
-                    let p = texels + rows[sy] + columns[sx]
-                    r &+= Int(p[0]) &* w
-                    g &+= Int(p[1]) &* w
-                    b &+= Int(p[2]) &* w
-                }
-                add(ix, iy, w00)
-                add(ix &+ 1, iy, w01)
-                add(ix, iy &+ 1, w10)
-                add(ix &+ 1, iy &+ 1, w11)
-                store(out, (r &+ 512) >> 10, (g &+ 512) >> 10, (b &+ 512) >> 10)
+                sampleAtEdge(out: out, ix: ix, iy: iy, fx: fx, fy: fy, texels: texels, rows: rows, columns: columns, side: side)
             }
             u &+= ua
             v &+= va
             out += 3
         }
+    }
+
+    /// A sample on or past the grid's edge: grid samples outside it are 0.
+    @inline(never)
+    private static func sampleAtEdge(out: UnsafeMutablePointer<UInt8>, ix: Int, iy: Int, fx: Int, fy: Int,
+                                     texels: UnsafePointer<UInt8>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
+                                     side: Int) {
+        let w00 = (32 &- fx) &* (32 &- fy), w01 = fx &* (32 &- fy), w10 = (32 &- fx) &* fy, w11 = fx &* fy
+        var r = 0, g = 0, b = 0
+        func add(_ sx: Int, _ sy: Int, _ w: Int) {
+            guard w != 0, UInt(bitPattern: sx) < UInt(side), UInt(bitPattern: sy) < UInt(side) else { return }
+            let p = texels + rows[sy] + columns[sx]
+            r &+= Int(p[0]) &* w
+            g &+= Int(p[1]) &* w
+            b &+= Int(p[2]) &* w
+        }
+        add(ix, iy, w00)
+        add(ix &+ 1, iy, w01)
+        add(ix, iy &+ 1, w10)
+        add(ix &+ 1, iy &+ 1, w11)
+        out[0] = UInt8(truncatingIfNeeded: (r &+ 512) >> 10)
+        out[1] = UInt8(truncatingIfNeeded: (g &+ 512) >> 10)
+        out[2] = UInt8(truncatingIfNeeded: (b &+ 512) >> 10)
     }
 
     /// A texel's R, G, B in lanes at bits 0, 21 and 42.
@@ -148,19 +188,6 @@ struct TexturedPaint: SpanPaint {
 
     /// 512 (half of the 1024 the two blends scale by) in each lane: rounds to nearest.
     private static let halfInLanes: UInt64 = 512 | 512 << 21 | 512 << 42
-
-    @inline(__always)
-    private func store(_ p: UnsafeMutableRawPointer, _ r: Int, _ g: Int, _ b: Int) {
-        if let tint {
-            p.storeBytes(of: UInt8(Swift.min(255, r &+ Int(tint.r))), as: UInt8.self)
-            (p + 1).storeBytes(of: UInt8(Swift.min(255, g &+ Int(tint.g))), as: UInt8.self)
-            (p + 2).storeBytes(of: UInt8(Swift.min(255, b &+ Int(tint.b))), as: UInt8.self)
-        } else {
-            p.storeBytes(of: UInt8(truncatingIfNeeded: r), as: UInt8.self)
-            (p + 1).storeBytes(of: UInt8(truncatingIfNeeded: g), as: UInt8.self)
-            (p + 2).storeBytes(of: UInt8(truncatingIfNeeded: b), as: UInt8.self)
-        }
-    }
 }
 
 /// An image of the canvas's size copied in place (an image background).
