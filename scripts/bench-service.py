@@ -6,11 +6,16 @@ peak resident memory (VmHWM) under 64 concurrent streams of batches of 32.
 
     scripts/bench-service.py [--bin .build/release/synthclips] [--workers 2] [--seconds 10]
                              [--stage accelerating-shapes] [--batch-size 16] [--in-flight 16]
+                             [--rounds 3]
+
+The machines here are shared and their speed drifts by ±20 % within a minute, so the three
+throughputs are measured in alternation, `--rounds` times each, and compared by their medians.
 """
 import argparse
 import asyncio
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,20 +92,34 @@ def main():
     p.add_argument("--stage", default="accelerating-shapes")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--in-flight", type=int, default=16)
+    p.add_argument("--rounds", type=int, default=3)
     a = p.parse_args()
+    if a.rounds < 1:
+        p.error("--rounds must be at least 1")
 
-    bench = json.loads(subprocess.run([a.bin, "bench", "--stage", a.stage, "--threads", str(a.workers),
-                                       "--seconds", str(a.seconds), "--json"],
-                                      check=True, capture_output=True, text=True).stdout)["stages"][0]
-    results = {}
+    def bench():
+        out = subprocess.run([a.bin, "bench", "--stage", a.stage, "--threads", str(a.workers),
+                              "--seconds", str(a.seconds), "--json"], check=True, capture_output=True, text=True)
+        return json.loads(out.stdout)["stages"][0]
+
+    def service(tmp, provenance, round_):
+        proc, base = start_server(a.bin, a.workers, os.path.join(tmp, f"{provenance}-{round_}.sqlite"), provenance)
+        try:
+            return receive(base, a.stage, a.batch_size, a.in_flight, a.seconds)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    rates = {"render": [], "render_compress": [], "on": [], "off": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for provenance in ("on", "off"):
-            proc, base = start_server(a.bin, a.workers, os.path.join(tmp, f"{provenance}.sqlite"), provenance)
-            try:
-                results[provenance] = receive(base, a.stage, a.batch_size, a.in_flight, a.seconds)
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
+        for round_ in range(a.rounds):
+            b = bench()
+            rates["render"].append(b["clips_per_second"])
+            rates["render_compress"].append(b["render_compress_clips_per_second"])
+            for provenance in ("on", "off"):
+                rates[provenance].append(service(tmp, provenance, round_))
+            print(f"round {round_ + 1}/{a.rounds}: render+compress {rates['render_compress'][-1]:.1f}, "
+                  f"service {rates['on'][-1]:.1f} (provenance off {rates['off'][-1]:.1f}) clips/s", file=sys.stderr)
         # Memory: the render pool admits what it can, streams wait for their reader; the
         # server's peak must stay bounded however many streams ask at once.
         proc, base = start_server(a.bin, a.workers, os.path.join(tmp, "memory.sqlite"), "on")
@@ -111,15 +130,17 @@ def main():
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    render_compress = bench["render_compress_clips_per_second"]
+    median = {k: statistics.median(v) for k, v in rates.items()}
     print(json.dumps({
         "stage": a.stage, "workers": a.workers, "batch_size": a.batch_size, "in_flight": a.in_flight,
-        "bench_render_clips_per_second": bench["clips_per_second"],
-        "bench_render_compress_clips_per_second": render_compress,
-        "service_clips_per_second_provenance_on": round(results["on"], 1),
-        "service_clips_per_second_provenance_off": round(results["off"], 1),
-        "ratio_service_to_bench": round(results["on"] / render_compress, 3),
-        "provenance_on_over_off": round(results["on"] / results["off"], 3),
+        "rounds": a.rounds,
+        "bench_render_clips_per_second": round(median["render"], 1),
+        "bench_render_compress_clips_per_second": round(median["render_compress"], 1),
+        "service_clips_per_second_provenance_on": round(median["on"], 1),
+        "service_clips_per_second_provenance_off": round(median["off"], 1),
+        "ratio_service_to_bench": round(median["on"] / median["render_compress"], 3),
+        "provenance_on_over_off": round(median["on"] / median["off"], 3),
+        "all_rounds": {k: [round(x, 1) for x in v] for k, v in rates.items()},
         "memory_idle_rss_mib": round(idle_kib / 1024, 1),
         "memory_peak_rss_mib_64_streams_batch_32": round(peak_kib / 1024, 1),
         "memory_run_clips_per_second": round(loaded, 1),
