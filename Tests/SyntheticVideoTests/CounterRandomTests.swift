@@ -9,7 +9,7 @@ import Testing
     static let sceneB = SceneDigest(sha256: (0..<32).map { UInt8(255 - $0) })
 
     /// A reference SplitMix64 (Steele, Lea, Flood 2014; Vigna's `splitmix64.c`).
-    struct SplitMix64 {
+    struct SplitMix64: RandomNumberGenerator {
         var state: UInt64
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15

@@ -1,8 +1,6 @@
 import Testing
 @testable import SyntheticVideo
 
-extension CounterRandomTests.SplitMix64: RandomNumberGenerator {}
-
 /// The coverage canvas: painting writes each pixel once, with the first span that covers it;
 /// the tile test answers exactly whether the tiles under a box are painted; an object's box
 /// loses the rows at its top and bottom that are already painted across its columns.
@@ -53,7 +51,7 @@ extension CounterRandomTests.SplitMix64: RandomNumberGenerator {}
         var owner = [Int](repeating: -1, count: width * height)  // the model: first span index
         var mismatches: [String] = [], coveredAnswers = [0, 0]
         for object in 0..<400 {
-            // Spans of up to a quarter of the canvas, some reaching past its sides.
+            // Spans of up to 90 pixels (20 for two objects in three), some reaching past the sides.
             let top = Int.random(in: 0..<height, using: &random)
             let bottom = min(height - 1, top + Int.random(in: 0..<10, using: &random))
             var left = [Int](repeating: 0, count: height), right = [Int](repeating: -1, count: height)

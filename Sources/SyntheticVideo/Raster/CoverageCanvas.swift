@@ -20,8 +20,10 @@ struct CoverageCanvas: ~Copyable {
     /// Pixels of each row not painted yet.
     private let unpainted: UnsafeMutableBufferPointer<Int>
 
+    /// 16-pixel tiles, four per 64-bit coverage word (`isCovered` reads a word's four together).
     private static let tileShift = 4
-    /// Per tile row, a bit per tile known to be fully painted.
+    /// Per tile row, a bit per tile known to be fully painted (tiles wholly in the last word's
+    /// padding count as painted; no box inside the canvas reaches them).
     private let fullTiles: UnsafeMutableBufferPointer<UInt64>
 
     init(width: Int, height: Int) {

@@ -26,7 +26,9 @@ struct RowSpans: ~Copyable {
     }
 
     /// Computes the spans of `silhouette` on the rows `box.minY...box.maxY` (its bounds clipped
-    /// to the canvas) that are not `finished`.
+    /// to the canvas). The painter skips `finished` rows, so a span there may be left unset:
+    /// ellipses skip those rows (a conic row costs a square root); polygon edges, a few
+    /// operations per row, trace them rather than test each one.
     mutating func trace(_ silhouette: Silhouette, rows box: PixelBox, finished: UnsafeMutableBufferPointer<Bool>) {
         top = box.minY
         bottom = box.maxY
@@ -38,7 +40,7 @@ struct RowSpans: ~Copyable {
         case .polygon(let xs, let ys, let count):
             for i in 0..<count {
                 let j = i + 1 == count ? 0 : i + 1
-                addEdge(xs[i], ys[i], xs[j], ys[j], finished: finished)
+                addEdge(xs[i], ys[i], xs[j], ys[j])
             }
         case .alignedEllipse(let cx, let cy, let ax, let ay):
             addAlignedEllipse(cx: cx, cy: cy, ax: ax, ay: ay, finished: finished)
@@ -65,7 +67,7 @@ struct RowSpans: ~Copyable {
     /// The digital line from (x0, y0) to (x1, y1), row by row in closed form, evaluated with
     /// incremental quotients (no division per row). The endpoint with the smaller y is the
     /// origin, so the pixels do not depend on the edge's direction.
-    private func addEdge(_ xa: Int, _ ya: Int, _ xb: Int, _ yb: Int, finished: UnsafeMutableBufferPointer<Bool>) {
+    private func addEdge(_ xa: Int, _ ya: Int, _ xb: Int, _ yb: Int) {
         let (x0, y0, x1, y1) = ya <= yb ? (xa, ya, xb, yb) : (xb, yb, xa, ya)
         let dy = y1 - y0, dx = x1 - x0, adx = Swift.abs(dx)
         let first = Swift.max(y0, top), last = Swift.min(y1, bottom)
