@@ -14,7 +14,9 @@ struct BenchCommand: ParsableCommand {
             for the given time: clips/s, raw MB/s and ms per clip (p50, p90). Then one thread \
             compresses a sample of the clips at the zstd level: ratio and MB/s. \
             render_compress_clips_per_second is N / (mean render + mean compress time per clip), \
-            the rate of a pool that renders and compresses every clip.
+            the rate of a pool that renders and compresses every clip. With --rounds N, the \
+            stages are measured in turn N times and each reports its median round (the speed of a \
+            shared machine drifts within minutes; alternating keeps comparisons between stages fair).
             """)
 
     static let defaultStages = ["static-circles", "moving-circles", "moving-shapes", "transforming-shapes",
@@ -31,6 +33,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Render exactly this many clips per thread instead of for --seconds: a fixed workload, for profilers.")
     var clips: Int?
+
+    @Option(help: "Measure the stages in turn this many times and report each one's median round (default: 1).")
+    var rounds: Int = 1
 
     @Option(name: .customLong("zstd-level"), parsing: .unconditional, help: "zstd level for the compression figures.")
     var zstdLevel: Int32 = Zstd.defaultLevel
@@ -49,23 +54,41 @@ struct BenchCommand: ParsableCommand {
         if let seconds, !(seconds > 0 && seconds <= 3600) { throw ValidationError("--seconds must be in (0, 3600]") }
         if let clips, !(1...1_000_000).contains(clips) { throw ValidationError("--clips must be in 1...1000000") }
         if seconds != nil && clips != nil { throw ValidationError("--seconds and --clips exclude each other") }
+        guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be in 1...100") }
         guard Zstd.levelRange.contains(zstdLevel) else {
             throw ValidationError("--zstd-level must be in \(Zstd.levelRange.lowerBound)...\(Zstd.levelRange.upperBound)")
         }
     }
 
     func run() throws {
-        var results: [JSONValue] = []
         let library = try textureOptions.library()
+        var generators: [(stage: String, generator: VideoGenerator)] = []
         for id in stages.isEmpty ? Self.defaultStages : stages {
             let options = try ConfigurationOptions.parse([id] + overrides.flatMap { ["--set", $0] })
             let (stage, configuration) = try options.resolve()
-            let generator = try VideoGenerator(configuration: configuration, textures: library)
-            let warm = try warmUp(generator)
-            if !json, let warm { print(warm) }
-            let result = try measure(stage: stage.id, generator: generator)
-            if !json { print(result.text) }
-            results.append(result.json)
+            generators.append((stage.id, try VideoGenerator(configuration: configuration, textures: library)))
+        }
+        var rounds = [[StageResult]](repeating: [], count: generators.count)
+        for round in 1...self.rounds {
+            for (index, (stage, generator)) in generators.enumerated() {
+                if round == 1, let warm = try warmUp(generator), !json { print(warm) }
+                let result = try measure(stage: stage, generator: generator)
+                if !json { print(self.rounds > 1 ? "round \(round)/\(self.rounds): \(result.text)" : result.text) }
+                rounds[index].append(result)
+            }
+        }
+        // Each stage's median round (the lower one of an even count).
+        let medians = rounds.map { $0.sorted { $0.clipsPerSecond < $1.clipsPerSecond }[($0.count - 1) / 2] }
+        if !json && self.rounds > 1 {
+            for (median, all) in zip(medians, rounds) {
+                print("median of \(self.rounds): \(median.text)  (rounds: "
+                      + all.map { String(format: "%.1f", $0.clipsPerSecond) }.joined(separator: ", ") + ")")
+            }
+        }
+        let results: [JSONValue] = zip(medians, rounds).map { median, all in
+            guard case .object(var fields) = median.json else { return median.json }
+            fields["rounds"] = .array(all.map { .number(($0.clipsPerSecond * 1000).rounded() / 1000) })
+            return .object(fields)
         }
         if json {
             print(JSONValue.object([

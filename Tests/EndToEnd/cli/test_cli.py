@@ -338,6 +338,7 @@ BAD_INPUT = [
     (["bench", "--stage", "nope", "--seconds", "0.1"], ["unknown stage", "nope"]),
     (["bench", "--clips", "0"], ["--clips"]),
     (["bench", "--clips", "2", "--seconds", "1"], ["--seconds and --clips"]),
+    (["bench", "--rounds", "0", "--seconds", "0.1"], ["--rounds", "1...100"]),
 ]
 
 
@@ -376,3 +377,18 @@ def test_bench_clips_renders_a_fixed_workload():
     stage = json.loads(result.stdout)["stages"][0]
     assert stage["clips"] == 6
     assert stage["threads"] == 2
+
+
+def test_bench_rounds_report_each_stages_median_round():
+    """`--rounds N` measures the stages in turn N times; each reports its median round, and
+    every round's clips/s is listed."""
+    result = run("bench", "--stage", "static-circles", "--stage", "moving-circles", "--threads", "1",
+                 "--clips", "2", "--rounds", "3", "--json")
+    stages = json.loads(result.stdout)["stages"]
+    assert [s["stage"] for s in stages] == ["static-circles", "moving-circles"]
+    for stage in stages:
+        assert len(stage["rounds"]) == 3 and all(r > 0 for r in stage["rounds"])
+        assert stage["clips_per_second"] == sorted(stage["rounds"])[1]
+        assert stage["clips"] == 2, "the reported figures are those of one round"
+    text = run("bench", "--stage", "static-circles", "--threads", "1", "--clips", "1", "--rounds", "2").stdout
+    assert text.count("round 1/2:") == 1 and text.count("round 2/2:") == 1 and "median of 2:" in text, text
