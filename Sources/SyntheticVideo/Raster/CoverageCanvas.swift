@@ -70,9 +70,9 @@ struct CoverageCanvas: ~Copyable {
         let coverage = coverage.baseAddress!, wordsPerRow = wordsPerRow
         for ty in (box.minY >> Self.tileShift)...(box.maxY >> Self.tileShift) {
             var unknown = mask & ~fullTiles[ty]
+            let top = ty &<< Self.tileShift, bottom = Swift.min(height, top &+ (1 << Self.tileShift))
             while unknown != 0 {
                 let word = unknown.trailingZeroBitCount &>> 2
-                let top = ty &<< Self.tileShift, bottom = Swift.min(height, top &+ (1 << Self.tileShift))
                 var painted = ~UInt64(0)  // columns of the word painted on every row of the tile row
                 var row = coverage + (top &* wordsPerRow &+ word)
                 for _ in top..<bottom {
