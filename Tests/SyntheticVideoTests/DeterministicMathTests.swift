@@ -258,6 +258,25 @@ import Testing
         #expect(abs(c1 - c0) <= 4 * x.ulp + 0x1p-52)
     }
 
+    /// The reduction's rounding without libm: the same bits as `rounded(.toNearestOrEven)`,
+    /// ties, signed zeros, the 2⁵¹ and 2⁵² boundaries and non-finite values included.
+    @Test func roundingToNearestEvenMatchesTheStandardLibrary() {
+        var points: [Double] = [0, 0.25, 0.5, 0.75, 1.5, 2.5, 3.5, 0.49999999999999994, 0x1p51, 0x1p52, 0x1p53,
+                                0x1p51 - 0.5, 0x1p51 + 1, 0x1p52 - 0.5, 1e300, .leastNonzeroMagnitude,
+                                .infinity, .nan, 4.5e15 + 0.5]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<10_000 {
+            points.append(Double.random(in: -1e6...1e6, using: &random))
+            points.append(Double.random(in: -4...4, using: &random))
+            points.append(Double(Int.random(in: -1_000_000...1_000_000, using: &random)) + 0.5)
+        }
+        for x in points + points.map({ -$0 }) {
+            let expected = x.rounded(.toNearestOrEven)
+            let actual = DeterministicMath.roundedToNearestEven(x)
+            #expect(actual.bitPattern == expected.bitPattern || (actual.isNaN && expected.isNaN), "rounding \(x)")
+        }
+    }
+
     // MARK: Determinism pin
 
     /// SHA-256 of the bit patterns of sincos over a fixed sweep. These bits shape every clip:

@@ -39,7 +39,7 @@ extension DeterministicMath {
         var hi = x
         var lo = 0.0
         if ax > 0.5 * 6.93147180559945286227e-01 {
-            let kd = (x * invLn2).rounded(.toNearestOrEven)
+            let kd = roundedToNearestEven(x * invLn2)
             k = Int(kd)
             hi = x - kd * ln2Hi
             lo = kd * ln2Lo

@@ -18,19 +18,36 @@ public enum DeterministicMath {
     private static let pio2_3 = 2.02226624871116645580e-21
     private static let twoOverPi = 6.36619772367581382433e-01
 
-    /// sin(x) and cos(x) together (one reduction).
+    /// sin(x) and cos(x) together (one reduction). Branch-free on the quadrant and the kernels'
+    /// ranges: both are data (a random phase picks each with equal odds), and a mispredicted
+    /// branch costs more than the arithmetic it would skip.
     @inline(__always)
     public static func sincos(_ x: Double) -> (sin: Double, cos: Double) {
-        let k = (x * twoOverPi).rounded(.toNearestOrEven)
+        let k = roundedToNearestEven(x * twoOverPi)
         let r = ((x - k * pio2_1) - k * pio2_2) - k * pio2_3
         let s = kernelSin(r)
         let c = kernelCos(r)
-        switch (Swift.abs(k) < 0x1p62 ? Int(k) : 0) & 3 {
-        case 0: return (s, c)
-        case 1: return (c, -s)
-        case 2: return (-s, -c)
-        default: return (-c, s)
-        }
+        // Quadrant q: (s, c), (c, −s), (−s, −c), (−c, s) for q = 0, 1, 2, 3.
+        let q = Swift.abs(k) < 0x1p62 ? Int(k) : 0
+        let swap = q & 1 != 0
+        let sine = swap ? c : s, cosine = swap ? s : c
+        return (negated(sine, if: q & 2 != 0), negated(cosine, if: (q &+ 1) & 2 != 0))
+    }
+
+    /// `v.rounded(.toNearestOrEven)`, bit for bit, without a call to libm's `rint` (x86-64's
+    /// baseline has no rounding instruction): adding 1.5·2⁵² leaves no fraction bits, so the
+    /// addition rounds to an integer, ties to even, and the subtraction is exact; the sign is
+    /// copied back for results of zero.
+    @inline(__always)
+    static func roundedToNearestEven(_ v: Double) -> Double {
+        guard Swift.abs(v) < 0x1p51 else { return v.rounded(.toNearestOrEven) }
+        return Double(signOf: v, magnitudeOf: (v + 0x1.8p52) - 0x1.8p52)
+    }
+
+    /// −v when `flag`, else v (a sign-bit flip, as unary minus is).
+    @inline(__always)
+    private static func negated(_ v: Double, if flag: Bool) -> Double {
+        Double(bitPattern: v.bitPattern ^ (flag ? 0x8000_0000_0000_0000 : 0))
     }
 
     public static func sin(_ x: Double) -> Double { sincos(x).sin }
@@ -55,13 +72,14 @@ public enum DeterministicMath {
             + z * (2.48015872894767294178e-05 + z * (-2.75573143513906633035e-07
             + z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))))
         let ax = Swift.abs(x)
-        if ax < 0.3 { return 1.0 - (0.5 * z - z * r) }
+        let small = 1.0 - (0.5 * z - z * r)
         // For |x| ≥ 0.3 subtract a short-mantissa x²/… term first to keep 1 − ½x² accurate.
+        // Both forms are computed and one is selected (no branch, see `sincos`).
         let qx = ax > 0.78125 ? 0.28125
             : Double(bitPattern: (ax.bitPattern &- 0x0020_0000_0000_0000) & 0xFFFF_FFFF_0000_0000)
         let hz = 0.5 * z - qx
         let a = 1.0 - qx
-        return a - (hz - z * r)
+        return ax < 0.3 ? small : a - (hz - z * r)
     }
 
     /// Degrees to radians with one correctly rounded constant.

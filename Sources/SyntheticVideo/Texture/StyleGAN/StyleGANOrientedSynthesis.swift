@@ -234,22 +234,30 @@ enum StyleGANOrientedSynthesis {
         let n = 2 * side
         var out = [Double](repeating: 0, count: 3 * n * n)
         var row = [Double](repeating: 0, count: side * n)
-        func at(_ v: [Double], _ i: Int, _ count: Int, _ offset: Int, _ stride: Int) -> Double {
-            i >= 0 && i < count ? v[offset + i * stride] : 0
-        }
-        for c in 0..<3 {
-            let plane = c * side * side
-            for y in 0..<side {
-                for x in 0..<side {
-                    let o = plane + y * side
-                    row[y * n + 2 * x] = (at(image, x - 1, side, o, 1) + 3 * image[o + x]) * 0.25
-                    row[y * n + 2 * x + 1] = (3 * image[o + x] + at(image, x + 1, side, o, 1)) * 0.25
-                }
-            }
-            for y in 0..<side {
-                for x in 0..<n {
-                    out[c * n * n + (2 * y) * n + x] = (at(row, y - 1, side, x, n) + 3 * row[y * n + x]) * 0.25
-                    out[c * n * n + (2 * y + 1) * n + x] = (3 * row[y * n + x] + at(row, y + 1, side, x, n)) * 0.25
+        // Buffer pointers, not the arrays: a nested accessor taking the arrays retained and
+        // released them for every sample. A neighbour past the edge is 0 (added, not skipped,
+        // to keep the arithmetic, and so the bits, of the padded definition).
+        image.withUnsafeBufferPointer { image in
+            row.withUnsafeMutableBufferPointer { row in
+                out.withUnsafeMutableBufferPointer { out in
+                    for c in 0..<3 {
+                        let plane = c * side * side
+                        for y in 0..<side {
+                            let o = plane + y * side
+                            for x in 0..<side {
+                                let left = x > 0 ? image[o + x - 1] : 0, right = x + 1 < side ? image[o + x + 1] : 0
+                                row[y * n + 2 * x] = (left + 3 * image[o + x]) * 0.25
+                                row[y * n + 2 * x + 1] = (3 * image[o + x] + right) * 0.25
+                            }
+                        }
+                        for y in 0..<side {
+                            for x in 0..<n {
+                                let above = y > 0 ? row[(y - 1) * n + x] : 0, below = y + 1 < side ? row[(y + 1) * n + x] : 0
+                                out[c * n * n + (2 * y) * n + x] = (above + 3 * row[y * n + x]) * 0.25
+                                out[c * n * n + (2 * y + 1) * n + x] = (3 * row[y * n + x] + below) * 0.25
+                            }
+                        }
+                    }
                 }
             }
         }
