@@ -30,6 +30,25 @@ struct TextureRandom {
         lower + (upper - lower) * unit()
     }
 
+    /// The next `count` draws, to be read in any order: `unit(k)` of the block is what the k-th
+    /// of `count` calls to `unit()` would have returned. The stream continues after the block.
+    mutating func block(_ count: Int) -> Block {
+        defer { position &+= UInt64(count) }
+        return Block(stream: stream, start: position)
+    }
+
+    struct Block {
+        fileprivate let stream: CounterRandom
+        fileprivate let start: UInt64
+
+        @inline(__always)
+        func unit(_ k: Int) -> Double { stream.unit(start &+ UInt64(k)) }
+
+        /// U[lower, upper), as `TextureRandom.uniform` computes it.
+        @inline(__always)
+        func uniform(_ k: Int, _ lower: Double, _ upper: Double) -> Double { lower + (upper - lower) * unit(k) }
+    }
+
     /// U{range} (inclusive).
     @inline(__always)
     mutating func integer(in range: ClosedRange<Int>) -> Int {

@@ -11,7 +11,11 @@ import Synchronization
 ///
 /// Cost: the inverse transform of a Hermitian spectrum needs only the rows 0…r (the others are
 /// their conjugates) and the real columns in pairs (one complex transform yields two real
-/// columns) — half of a full complex 2-D transform, with identical mathematics.
+/// columns) — half of a full complex 2-D transform, with identical mathematics. Nothing of
+/// size g² is kept but those r + 1 rows: the magnitude is one quadrant (it is symmetric in both
+/// axes), each cell's phase is read from the random stream where it is needed (the stream is
+/// counter-based), and the envelope is evaluated per pixel from its 4 separable rows. That
+/// keeps the working set within the L2 cache.
 enum PinkNoise {
     static func map(resolution: Int, random: inout TextureRandom) -> [Double] {
         let n = 2 * resolution          // output side
@@ -19,31 +23,28 @@ enum PinkNoise {
         let c = resolution              // centre index
         let alpha = random.uniform(0.5, 1.5)
         // Magnitude 2·ρ^(−α) = 2·exp(−α·ln ρ) (exactly `DeterministicMath.pow`), symmetric in both
-        // axes: one quadrant of exponentials, ln ρ from a table shared by every map of this size.
+        // axes: one quadrant, grid cell (j, i) reading quadrant cell (min(j, 2c − j),
+        // min(i, 2c − i)); ln ρ from a table shared by every map of this size.
         let logRho = Self.logRadius(side: g)
-        var magnitude = [Double](repeating: 0, count: g * g)
+        var quadrant = [Double](repeating: 0, count: (c + 1) * (c + 1))
         for j in 0...c {
-            for i in 0...c {
-                let m = 2 * DeterministicMath.exp(-alpha * logRho[j * g + i])
-                magnitude[j * g + i] = m
-                magnitude[j * g + (g - 1 - i)] = m
-                magnitude[(g - 1 - j) * g + i] = m
-                magnitude[(g - 1 - j) * g + (g - 1 - i)] = m
-            }
+            for i in 0...c { quadrant[j * (c + 1) + i] = 2 * DeterministicMath.exp(-alpha * logRho[j * g + i]) }
         }
-        magnitude[c * g + c] = 0
-        var phase = [Double](repeating: 0, count: g * g)
-        for k in 0..<(g * g) { phase[k] = random.uniform(0, 2 * Double.pi) }
+        quadrant[c * (c + 1) + c] = 0
+        // Phase φ ~ U[0, 2π) of grid cell j·g + i: that draw of this block.
+        let phase = random.block(g * g)
         // Spectrum in standard FFT order: S[k, l] = centred[(k + c) mod g, (l + c) mod g]. Only
         // rows 0…g/2 are built: the inverse transform below replaces the others by conjugates.
-        var re = [Double](repeating: 0, count: g * g), im = re
-        for k in 0...(g / 2) {
+        let rows = g / 2 + 1
+        var re = [Double](repeating: 0, count: rows * g), im = re
+        for k in 0..<rows {
             let sj = (k + c) % g, rj = g - 1 - sj
+            let qj = Swift.min(sj, 2 * c - sj)
             for l in 0..<g {
-                let si = (l + c) % g, ri = g - 1 - si
-                let a = phase[sj * g + si] - phase[rj * g + ri]
+                let si = l + c < g ? l + c : l + c - g, ri = g - 1 - si   // (l + c) mod g
+                let a = phase.uniform(sj * g + si, 0, 2 * Double.pi) - phase.uniform(rj * g + ri, 0, 2 * Double.pi)
                 let (s, co) = DeterministicMath.sincos(a)
-                let m = magnitude[sj * g + si]
+                let m = quadrant[qj * (c + 1) + Swift.min(si, 2 * c - si)]
                 re[k * g + l] = m * co
                 im[k * g + l] = m * s
             }
@@ -56,29 +57,25 @@ enum PinkNoise {
         re.withUnsafeMutableBufferPointer { rb in
             im.withUnsafeMutableBufferPointer { ib in
                 let r = rb.baseAddress!, i = ib.baseAddress!
-                // Rows 0…g/2 along l, `lanes` rows at a time; rows k > g/2 are the conjugates of
-                // rows g − k.
-                for k0 in stride(from: 0, through: g / 2, by: lanes) {
-                    plan.transformLines(re: r + k0 * g, im: i + k0 * g, count: Swift.min(lanes, g / 2 + 1 - k0),
+                // Rows 0…g/2 along l, `lanes` rows at a time.
+                for k0 in stride(from: 0, to: rows, by: lanes) {
+                    plan.transformLines(re: r + k0 * g, im: i + k0 * g, count: Swift.min(lanes, rows - k0),
                                         elementStride: 1, lineStride: g, inverse: true, buffer: scratch)
                 }
-                for k in (g / 2 + 1)..<g {
-                    for l in 0..<g {
-                        r[k * g + l] = r[(g - k) * g + l]
-                        i[k * g + l] = -i[(g - k) * g + l]
-                    }
-                }
                 // Columns 0..<n in pairs, `lanes` pairs at a time: (col a) + i·(col b) →
-                // x[·, a] + i·x[·, b].
+                // x[·, a] + i·x[·, b]. Row k > g/2 is the conjugate of row g − k.
                 let scale = 1 / Double(g * g)
                 for a0 in stride(from: 0, to: n, by: 2 * lanes) {
                     let count = Swift.min(lanes, (n - a0) / 2)
                     for k in 0..<g {
+                        let conjugate = k >= rows
+                        let row = (conjugate ? g - k : k) * g
                         var lr = FFTLanes(), li = FFTLanes()
                         for j in 0..<count {
-                            let a = a0 + 2 * j, b = a + 1
-                            lr[j] = r[k * g + a] - i[k * g + b]
-                            li[j] = i[k * g + a] + r[k * g + b]
+                            let a = row + a0 + 2 * j, b = a + 1
+                            let ia = conjugate ? -i[a] : i[a], ib = conjugate ? -i[b] : i[b]
+                            lr[j] = r[a] - ib
+                            li[j] = ia + r[b]
                         }
                         cr[k] = lr
                         ci[k] = li
@@ -97,12 +94,14 @@ enum PinkNoise {
         var mean = 0.0
         for v in out { mean += v }
         mean /= Double(n * n)
-        let envelope = lanczosEnvelope(size: n, random: &random)
+        let envelope = LanczosEnvelope(size: n, random: &random)
         var sumSquares = 0.0, sum = 0.0
-        for k in 0..<(n * n) {
-            let v = (out[k] - mean) * envelope[k]
-            out[k] = v
-            sum += v
+        for y in 0..<n {
+            for x in 0..<n {
+                let v = (out[y * n + x] - mean) * envelope.value(x: x, y: y)
+                out[y * n + x] = v
+                sum += v
+            }
         }
         let m2 = sum / Double(n * n)
         for v in out { sumSquares += (v - m2) * (v - m2) }
@@ -135,28 +134,36 @@ enum PinkNoise {
 
     /// 4×4 Laplace(0, 1) samples resized to size × size with PIL's Lanczos (a = 3) resampling
     /// (separable, in Double; PIL keeps the intermediate in float32, a difference far below
-    /// anything that matters for a noise envelope).
-    static func lanczosEnvelope(size: Int, random: inout TextureRandom) -> [Double] {
-        var samples = [Double](repeating: 0, count: 16)
-        for k in 0..<16 { samples[k] = random.laplace() }
-        let weights = lanczosWeights(from: 4, to: size)
-        var horizontal = [Double](repeating: 0, count: 4 * size)   // 4 rows × size
-        for y in 0..<4 {
-            for x in 0..<size {
-                var v = 0.0
-                for t in 0..<4 { v += weights[x * 4 + t] * samples[y * 4 + t] }
-                horizontal[y * size + x] = v
+    /// anything that matters for a noise envelope). The horizontal pass is kept (4 rows of
+    /// `size`); the vertical one is evaluated per pixel.
+    struct LanczosEnvelope {
+        let size: Int
+        let weights: [Double]
+        let horizontal: [Double]
+
+        init(size: Int, random: inout TextureRandom) {
+            var samples = [Double](repeating: 0, count: 16)
+            for k in 0..<16 { samples[k] = random.laplace() }
+            let weights = PinkNoise.lanczosWeights(from: 4, to: size)
+            var horizontal = [Double](repeating: 0, count: 4 * size)
+            for y in 0..<4 {
+                for x in 0..<size {
+                    var v = 0.0
+                    for t in 0..<4 { v += weights[x * 4 + t] * samples[y * 4 + t] }
+                    horizontal[y * size + x] = v
+                }
             }
+            self.size = size
+            self.weights = weights
+            self.horizontal = horizontal
         }
-        var out = [Double](repeating: 0, count: size * size)
-        for y in 0..<size {
-            for x in 0..<size {
-                var v = 0.0
-                for t in 0..<4 { v += weights[y * 4 + t] * horizontal[t * size + x] }
-                out[y * size + x] = v
-            }
+
+        @inline(__always)
+        func value(x: Int, y: Int) -> Double {
+            var v = 0.0
+            for t in 0..<4 { v += weights[y * 4 + t] * horizontal[t * size + x] }
+            return v
         }
-        return out
     }
 
     /// PIL's resampling weights (ImagingResample precompute_coeffs) for upscaling `input` → `output`

@@ -109,28 +109,27 @@ enum StyleGANOrientedSynthesis {
         let side = up ? 2 * res + 1 : res + 2
         var y = [Double](repeating: 0, count: taps == 0 ? 0 : side * side)
         var rgb = [Double](repeating: 0, count: toRGB == nil ? 0 : 3 * res * res)
-        var values = [Double](repeating: 0, count: columns)
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: PrefixTable.stride)
+        defer { out.deallocate() }
         y.withUnsafeMutableBufferPointer { yb in
             rgb.withUnsafeMutableBufferPointer { rb in
-                values.withUnsafeMutableBufferPointer { vb in
-                    let out = vb.baseAddress!
-                    for q in 0..<(res * res) {
-                        let n = strength * noise[q]
-                        for c in 0..<columns { out[c] = 0 }
-                        positive.accumulate(z[q] + n, into: out)
-                        negative.accumulate(-z[q] + n, into: out)
-                        let qy = q / res, qx = q % res
-                        if taps > 0 {
-                            let ybase = yb.baseAddress!
-                            if up {
-                                for t in 0..<9 { ybase[(2 * qy + t / 3) * side + 2 * qx + t % 3] += out[t] }
-                            } else {
-                                for t in 0..<9 { ybase[(qy - t / 3 + 2) * side + qx - t % 3 + 2] += out[t] }
-                            }
+                for q in 0..<(res * res) {
+                    let n = strength * noise[q]
+                    var sums = PrefixTable.Sums()
+                    positive.accumulate(z[q] + n, into: &sums)
+                    negative.accumulate(-z[q] + n, into: &sums)
+                    sums.store(to: out)
+                    let qy = q / res, qx = q % res
+                    if taps > 0 {
+                        let ybase = yb.baseAddress!
+                        if up {
+                            for t in 0..<9 { ybase[(2 * qy + t / 3) * side + 2 * qx + t % 3] += out[t] }
+                        } else {
+                            for t in 0..<9 { ybase[(qy - t / 3 + 2) * side + qx - t % 3 + 2] += out[t] }
                         }
-                        if toRGB != nil {
-                            for c in 0..<3 { rb[c * res * res + q] = out[taps + c] }
-                        }
+                    }
+                    if toRGB != nil {
+                        for c in 0..<3 { rb[c * res * res + q] = out[taps + c] }
                     }
                 }
             }
@@ -150,34 +149,49 @@ enum StyleGANOrientedSynthesis {
 
     /// Prefix sums over the channels of one sign sorted by bias (descending).
     struct PrefixTable {
+        /// A pixel's sums for the (at most 12) columns, in registers: lanes 0–7 and 8–11.
+        struct Sums {
+            var low = SIMD8<Double>()
+            var high = SIMD4<Double>()
+
+            @inline(__always)
+            func store(to out: UnsafeMutablePointer<Double>) {
+                UnsafeMutableRawPointer(out).storeBytes(of: low, as: SIMD8<Double>.self)
+                UnsafeMutableRawPointer(out).storeBytes(of: high, toByteOffset: 64, as: SIMD4<Double>.self)
+            }
+        }
+
+        /// Every row holds `stride` = 12 columns, unused ones 0, so a row is one SIMD8 and one SIMD4.
+        static let stride = 12
         let count: Int
-        let columns: Int
         let sortedBias: [Double]
-        /// (count + 1) × columns: Σ over the first j channels of coefficient, and of coefficient × bias.
+        /// (count + 1) rows: Σ over the first j channels of coefficient, and of coefficient × bias.
         let p: [Double]
         let q: [Double]
 
         init(channels: [Int], biases: [Double], coefficient: [Double], columns: Int) {
+            precondition(columns <= Self.stride)
             let order = channels.sorted { biases[$0] > biases[$1] || (biases[$0] == biases[$1] && $0 < $1) }
             count = order.count
-            self.columns = columns
             sortedBias = order.map { biases[$0] }
-            var p = [Double](repeating: 0, count: (count + 1) * columns)
+            let stride = Self.stride
+            var p = [Double](repeating: 0, count: (count + 1) * stride)
             var q = p
             for (j, o) in order.enumerated() {
                 for c in 0..<columns {
                     let k = o * columns + c
-                    p[(j + 1) * columns + c] = p[j * columns + c] + coefficient[k]
-                    q[(j + 1) * columns + c] = q[j * columns + c] + coefficient[k] * biases[o]
+                    p[(j + 1) * stride + c] = p[j * stride + c] + coefficient[k]
+                    q[(j + 1) * stride + c] = q[j * stride + c] + coefficient[k] * biases[o]
                 }
             }
             self.p = p
             self.q = q
         }
 
-        /// out[c] += Σ_{active} coefficient·(v + b) where channel active ⇔ v + b > 0 ⇔ b > −v.
+        /// sums[c] += Σ_{active} coefficient·(v + b) where channel active ⇔ v + b > 0 ⇔ b > −v.
+        /// Lane-wise, each column gets exactly the scalar `sums[c] += v·p + q`.
         @inline(__always)
-        func accumulate(_ v: Double, into out: UnsafeMutablePointer<Double>) {
+        func accumulate(_ v: Double, into sums: inout Sums) {
             let threshold = -v
             var j: Int
             if count == 0 || sortedBias[0] <= threshold { return }
@@ -191,10 +205,15 @@ enum StyleGANOrientedSynthesis {
                 }
                 j = lo
             }
-            let base = j * columns
+            let base = j * Self.stride
             p.withUnsafeBufferPointer { pb in
                 q.withUnsafeBufferPointer { qb in
-                    for c in 0..<columns { out[c] += v * pb[base + c] + qb[base + c] }
+                    let pr = UnsafeRawPointer(pb.baseAddress! + base), qr = UnsafeRawPointer(qb.baseAddress! + base)
+                    let lowP = pr.loadUnaligned(as: SIMD8<Double>.self), lowQ = qr.loadUnaligned(as: SIMD8<Double>.self)
+                    let highP = pr.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self)
+                    let highQ = qr.loadUnaligned(fromByteOffset: 64, as: SIMD4<Double>.self)
+                    sums.low += v * lowP + lowQ
+                    sums.high += v * highP + highQ
                 }
             }
         }
