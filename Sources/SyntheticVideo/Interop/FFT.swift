@@ -256,12 +256,15 @@ struct FFTPlan: Sendable {
             for q in 0..<p { sr[q] = fr[k]; si[q] = fi[k]; k += m }
             k = u
             for _ in 0..<p {
-                var twidx = 0
+                // twidx = q·fstride·k mod n, stepped by fstride·k (< fstride·m·p = n); the wrap is
+                // an unsigned minimum rather than a branch (its pattern defeats the predictor).
+                let step = UInt(fstride * k)
+                var twidx: UInt = 0
                 var accr = sr[0], acci = si[0]
                 for q in 1..<p {
-                    twidx += fstride * k
-                    if twidx >= n { twidx -= n }
-                    let wr = t.twRe[twidx], wi = t.twIm[twidx]
+                    twidx &+= step
+                    twidx = Swift.min(twidx, twidx &- UInt(n))
+                    let wr = t.twRe[Int(twidx)], wi = t.twIm[Int(twidx)]
                     accr = accr + (sr[q] * wr - si[q] * wi)
                     acci = acci + (sr[q] * wi + si[q] * wr)
                 }
