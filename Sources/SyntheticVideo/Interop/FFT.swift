@@ -197,54 +197,88 @@ struct FFTPlan: Sendable {
         }
     }
 
+    /// The radix-3 and radix-4 butterflies work on two lanes at a time: a four-lane group's
+    /// inputs and temporaries need more than the 16 SSE registers and spill, two lanes' fit.
+    /// Each lane gets the same operations either way (lane-wise IEEE arithmetic), so the bits
+    /// are the same. `Halves` addresses element k's half h of a plane by byte offset.
+    private struct Halves {
+        typealias Half = SIMD2<Double>
+        static let count = MemoryLayout<FFTLanes>.stride / MemoryLayout<Half>.stride
+        let base: UnsafeMutableRawPointer
+
+        init(_ plane: UnsafeMutablePointer<FFTLanes>) { base = UnsafeMutableRawPointer(plane) }
+
+        @inline(__always)
+        static func offset(_ k: Int, _ h: Int) -> Int {
+            k &* MemoryLayout<FFTLanes>.stride &+ h &* MemoryLayout<Half>.stride
+        }
+
+        @inline(__always)
+        subscript(offset: Int) -> Half {
+            get { base.load(fromByteOffset: offset, as: Half.self) }
+            nonmutating set { base.storeBytes(of: newValue, toByteOffset: offset, as: Half.self) }
+        }
+    }
+
     @inline(__always)
     private func butterfly3(_ fr: UnsafeMutablePointer<FFTLanes>, _ fi: UnsafeMutablePointer<FFTLanes>,
                             _ fstride: Int, _ m: Int, _ t: Tables) {
+        let r = Halves(fr), i = Halves(fi)
         let epi3i = t.twIm[fstride * m]
         for u in 0..<m {
-            let w1r = t.twRe[u * fstride], w1i = t.twIm[u * fstride]
-            let w2r = t.twRe[2 * u * fstride], w2i = t.twIm[2 * u * fstride]
-            let ar = fr[u + m], ai = fi[u + m]
-            let br = fr[u + 2 * m], bi = fi[u + 2 * m]
-            let s1r = ar * w1r - ai * w1i, s1i = ar * w1i + ai * w1r
-            let s2r = br * w2r - bi * w2i, s2i = br * w2i + bi * w2r
-            let s3r = s1r + s2r, s3i = s1i + s2i
-            let s0r = (s1r - s2r) * epi3i, s0i = (s1i - s2i) * epi3i
-            let mr = fr[u] - 0.5 * s3r, mi = fi[u] - 0.5 * s3i
-            fr[u] = fr[u] + s3r
-            fi[u] = fi[u] + s3i
-            fr[u + 2 * m] = mr + s0i
-            fi[u + 2 * m] = mi - s0r
-            fr[u + m] = mr - s0i
-            fi[u + m] = mi + s0r
+            let w1r = t.twRe[u &* fstride], w1i = t.twIm[u &* fstride]
+            let w2r = t.twRe[2 &* u &* fstride], w2i = t.twIm[2 &* u &* fstride]
+            for h in 0..<Halves.count {
+                let o0 = Halves.offset(u, h), o1 = Halves.offset(u &+ m, h), o2 = Halves.offset(u &+ 2 &* m, h)
+                let ar = r[o1], ai = i[o1]
+                let br = r[o2], bi = i[o2]
+                let s1r = ar * w1r - ai * w1i, s1i = ar * w1i + ai * w1r
+                let s2r = br * w2r - bi * w2i, s2i = br * w2i + bi * w2r
+                let s3r = s1r + s2r, s3i = s1i + s2i
+                let s0r = (s1r - s2r) * epi3i, s0i = (s1i - s2i) * epi3i
+                let xr = r[o0], xi = i[o0]
+                let mr = xr - 0.5 * s3r, mi = xi - 0.5 * s3i
+                r[o0] = xr + s3r
+                i[o0] = xi + s3i
+                r[o2] = mr + s0i
+                i[o2] = mi - s0r
+                r[o1] = mr - s0i
+                i[o1] = mi + s0r
+            }
         }
     }
 
     @inline(__always)
     private func butterfly4(_ fr: UnsafeMutablePointer<FFTLanes>, _ fi: UnsafeMutablePointer<FFTLanes>,
                             _ fstride: Int, _ m: Int, _ t: Tables) {
+        let r = Halves(fr), i = Halves(fi)
         for u in 0..<m {
-            let w1r = t.twRe[u * fstride], w1i = t.twIm[u * fstride]
-            let w2r = t.twRe[2 * u * fstride], w2i = t.twIm[2 * u * fstride]
-            let w3r = t.twRe[3 * u * fstride], w3i = t.twIm[3 * u * fstride]
-            let ar = fr[u + m], ai = fi[u + m]
-            let br = fr[u + 2 * m], bi = fi[u + 2 * m]
-            let cr = fr[u + 3 * m], ci = fi[u + 3 * m]
-            let s0r = ar * w1r - ai * w1i, s0i = ar * w1i + ai * w1r
-            let s1r = br * w2r - bi * w2i, s1i = br * w2i + bi * w2r
-            let s2r = cr * w3r - ci * w3i, s2i = cr * w3i + ci * w3r
-            let s5r = fr[u] - s1r, s5i = fi[u] - s1i
-            let f0r = fr[u] + s1r, f0i = fi[u] + s1i
-            let s3r = s0r + s2r, s3i = s0i + s2i
-            let s4r = s0r - s2r, s4i = s0i - s2i
-            fr[u + 2 * m] = f0r - s3r
-            fi[u + 2 * m] = f0i - s3i
-            fr[u] = f0r + s3r
-            fi[u] = f0i + s3i
-            fr[u + m] = s5r + s4i
-            fi[u + m] = s5i - s4r
-            fr[u + 3 * m] = s5r - s4i
-            fi[u + 3 * m] = s5i + s4r
+            let w1r = t.twRe[u &* fstride], w1i = t.twIm[u &* fstride]
+            let w2r = t.twRe[2 &* u &* fstride], w2i = t.twIm[2 &* u &* fstride]
+            let w3r = t.twRe[3 &* u &* fstride], w3i = t.twIm[3 &* u &* fstride]
+            for h in 0..<Halves.count {
+                let o0 = Halves.offset(u, h), o1 = Halves.offset(u &+ m, h)
+                let o2 = Halves.offset(u &+ 2 &* m, h), o3 = Halves.offset(u &+ 3 &* m, h)
+                let ar = r[o1], ai = i[o1]
+                let br = r[o2], bi = i[o2]
+                let cr = r[o3], ci = i[o3]
+                let s0r = ar * w1r - ai * w1i, s0i = ar * w1i + ai * w1r
+                let s1r = br * w2r - bi * w2i, s1i = br * w2i + bi * w2r
+                let s2r = cr * w3r - ci * w3i, s2i = cr * w3i + ci * w3r
+                let xr = r[o0], xi = i[o0]
+                let s5r = xr - s1r, s5i = xi - s1i
+                let f0r = xr + s1r, f0i = xi + s1i
+                let s3r = s0r + s2r, s3i = s0i + s2i
+                let s4r = s0r - s2r, s4i = s0i - s2i
+                r[o2] = f0r - s3r
+                i[o2] = f0i - s3i
+                r[o0] = f0r + s3r
+                i[o0] = f0i + s3i
+                r[o1] = s5r + s4i
+                i[o1] = s5i - s4r
+                r[o3] = s5r - s4i
+                i[o3] = s5i + s4r
+            }
         }
     }
 

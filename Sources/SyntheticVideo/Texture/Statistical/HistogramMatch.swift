@@ -41,11 +41,11 @@ struct HistogramTarget: Sendable {
 
     /// Matches `values` in place.
     func match(_ values: inout [Double]) {
-        guard let minimum = values.min(), let maximum = values.max(), maximum > minimum else { return }
+        guard let (minimum, maximum) = Self.extremes(values), maximum > minimum else { return }
         let bins = cdf.count - 1
         let step = (maximum - minimum) / Double(bins)
         let scale = Double(bins) / (maximum - minimum)
-        var counts = [Double](repeating: 0, count: bins)
+        var counts = [Int](repeating: 0, count: bins)
         for v in values { counts[Swift.min(Int((v - minimum) * scale), bins - 1)] += 1 }
         // Source CDF at its edges → target values.
         var mapped = [Double](repeating: 0, count: bins + 1)
@@ -54,7 +54,7 @@ struct HistogramTarget: Sendable {
         let total = Double(values.count)
         mapped[0] = quantile(0, hint: &hint)
         for k in 0..<bins {
-            running += counts[k]
+            running += Double(counts[k])
             mapped[k + 1] = quantile(running / total, hint: &hint)
         }
         for i in 0..<values.count {
@@ -63,6 +63,20 @@ struct HistogramTarget: Sendable {
             let f = t - Double(k)
             values[i] = mapped[k] + (mapped[k + 1] - mapped[k]) * f
         }
+    }
+}
+
+extension HistogramTarget {
+    /// `(values.min(), values.max())` in one pass, with their exact semantics (the first of equal
+    /// extremes is kept: `v < lowest` and `highest < v`, as `min()` and `max()` compare).
+    static func extremes(_ values: [Double]) -> (Double, Double)? {
+        guard var lowest = values.first else { return nil }
+        var highest = lowest
+        for v in values.dropFirst() {
+            if v < lowest { lowest = v }
+            if highest < v { highest = v }
+        }
+        return (lowest, highest)
     }
 }
 
