@@ -8,9 +8,10 @@
 ///
 /// Texture `id` draws everything from the stream (pool digest, seed, `.texture`, id).
 ///
-/// Cost (release build, one core of the 2-core x86-64 development machine): about 0.9–1.0 s per
-/// 256² texture with 10 iterations (best of 5 runs 0.87 s; it was 1.70 s before the FFT worked
-/// on four lines at once), roughly proportional to the iterations — each iteration is
+/// Cost (release build, one core of the 2-core x86-64 development machine): about 0.75–0.9 s per
+/// 256² texture with 10 iterations (`synthclips textures build statistical --count 3
+/// --threads 1`, three alternating runs: median 872 ms, where the code before the FFT's
+/// two-lane butterflies gave 998 ms), roughly proportional to the iterations — each iteration is
 /// 3 channels × (2 FFTs for the spectrum + ~9 full-size-equivalent FFTs for the pyramid + 18
 /// histogram matches). The 20 ms goal is out of reach for the faithful model: serve stage 6 from
 /// a texture bank built ahead of time (`synthclips textures build`) (as the reference does) or from a warm `TextureCache`.
