@@ -6,10 +6,14 @@ peak resident memory (VmHWM) under 64 concurrent streams of batches of 32.
 
     scripts/bench-service.py [--bin .build/release/synthclips] [--workers 2] [--seconds 10]
                              [--stage accelerating-shapes] [--batch-size 16] [--in-flight 16]
-                             [--rounds 3]
+                             [--rounds 3] [--server-cpus 0-2 --client-cpus 3]
 
 The machines here are shared and their speed drifts by ±20 % within a minute, so the three
 throughputs are measured in alternation, `--rounds` times each, and compared by their medians.
+
+On a machine with more cores than the server needs, `--server-cpus` pins the server and
+`synthclips bench` to those CPUs and `--client-cpus` pins this process (the Python client), so
+that the client does not share the server's cores (on the 2-core development machine it must).
 """
 import argparse
 import asyncio
@@ -29,10 +33,24 @@ import bench_client  # noqa: E402 - the client benchmark's loop, from the path a
 from synthclips._transport import DEFAULT_STREAM_WINDOW  # noqa: E402
 
 
-def start_server(binary, workers, db, provenance):
+def cpu_list(text):
+    """'0-2,5' → {0, 1, 2, 5} (the taskset syntax)."""
+    cpus = set()
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+def pinned(cpus):
+    """A preexec_fn that pins the child to `cpus` (None: no pinning)."""
+    return None if cpus is None else (lambda: os.sched_setaffinity(0, cpus))
+
+
+def start_server(binary, workers, db, provenance, cpus=None):
     proc = subprocess.Popen([binary, "serve", "--port", "0", "--db", db, "--workers", str(workers),
                              "--provenance", provenance],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, preexec_fn=pinned(cpus))
     line = proc.stdout.readline()
     if not line.startswith("listening on "):
         proc.kill()
@@ -93,17 +111,23 @@ def main():
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--in-flight", type=int, default=16)
     p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--server-cpus", type=cpu_list, help="pin the server and bench to these CPUs (e.g. 0-2)")
+    p.add_argument("--client-cpus", type=cpu_list, help="pin this process, the client, to these CPUs (e.g. 3)")
     a = p.parse_args()
     if a.rounds < 1:
         p.error("--rounds must be at least 1")
+    if a.client_cpus is not None:
+        os.sched_setaffinity(0, a.client_cpus)
 
     def bench():
         out = subprocess.run([a.bin, "bench", "--stage", a.stage, "--threads", str(a.workers),
-                              "--seconds", str(a.seconds), "--json"], check=True, capture_output=True, text=True)
+                              "--seconds", str(a.seconds), "--json"], check=True, capture_output=True, text=True,
+                             preexec_fn=pinned(a.server_cpus))
         return json.loads(out.stdout)["stages"][0]
 
     def service(tmp, provenance, round_):
-        proc, base = start_server(a.bin, a.workers, os.path.join(tmp, f"{provenance}-{round_}.sqlite"), provenance)
+        proc, base = start_server(a.bin, a.workers, os.path.join(tmp, f"{provenance}-{round_}.sqlite"), provenance,
+                                  a.server_cpus)
         try:
             return receive(base, a.stage, a.batch_size, a.in_flight, a.seconds)
         finally:
@@ -122,7 +146,7 @@ def main():
                   f"service {rates['on'][-1]:.1f} (provenance off {rates['off'][-1]:.1f}) clips/s", file=sys.stderr)
         # Memory: the render pool admits what it can, streams wait for their reader; the
         # server's peak must stay bounded however many streams ask at once.
-        proc, base = start_server(a.bin, a.workers, os.path.join(tmp, "memory.sqlite"), "on")
+        proc, base = start_server(a.bin, a.workers, os.path.join(tmp, "memory.sqlite"), "on", a.server_cpus)
         try:
             idle_kib = memory_kib(proc.pid, "VmRSS")
             loaded = asyncio.run(pull(base, a.stage, 32, 64, a.seconds))
@@ -133,7 +157,9 @@ def main():
     median = {k: statistics.median(v) for k, v in rates.items()}
     print(json.dumps({
         "stage": a.stage, "workers": a.workers, "batch_size": a.batch_size, "in_flight": a.in_flight,
-        "rounds": a.rounds,
+        "rounds": a.rounds, "cpus": os.cpu_count(),
+        "server_cpus": sorted(a.server_cpus) if a.server_cpus else None,
+        "client_cpus": sorted(a.client_cpus) if a.client_cpus else None,
         "bench_render_clips_per_second": round(median["render"], 1),
         "bench_render_compress_clips_per_second": round(median["render_compress"], 1),
         "service_clips_per_second_provenance_on": round(median["on"], 1),
