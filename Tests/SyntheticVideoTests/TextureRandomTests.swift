@@ -21,6 +21,13 @@ import Testing
         }
     }
 
+    @Test func anEmptyBlockLeavesTheStreamWhereItWas() {
+        var sequential = TextureRandom(digest: Self.digest, seed: 1, index: 0)
+        var blocked = sequential
+        _ = blocked.block(0)
+        #expect(blocked.unit().bitPattern == sequential.unit().bitPattern)
+    }
+
     @Test func blocksOfOtherStreamsDiffer() {
         var a = TextureRandom(digest: Self.digest, seed: 7, index: 3)
         var b = TextureRandom(digest: Self.digest, seed: 7, index: 4)

@@ -197,13 +197,14 @@ struct FFTPlan: Sendable {
         }
     }
 
-    /// The radix-3 and radix-4 butterflies work on two lanes at a time: a four-lane group's
-    /// inputs and temporaries need more than the 16 SSE registers and spill, two lanes' fit.
+    /// The radix-3 and radix-4 butterflies work on two lanes at a time: on x86-64 (SSE2, 16
+    /// vector registers of two Doubles) a four-lane group's inputs and temporaries spill, two
+    /// lanes' fit.
     /// Each lane gets the same operations either way (lane-wise IEEE arithmetic), so the bits
     /// are the same. `Halves` addresses element k's half h of a plane by byte offset.
     private struct Halves {
         typealias Half = SIMD2<Double>
-        static let count = MemoryLayout<FFTLanes>.stride / MemoryLayout<Half>.stride
+        static var count: Int { MemoryLayout<FFTLanes>.stride / MemoryLayout<Half>.stride }
         let base: UnsafeMutableRawPointer
 
         init(_ plane: UnsafeMutablePointer<FFTLanes>) { base = UnsafeMutableRawPointer(plane) }

@@ -11,11 +11,11 @@ import Synchronization
 ///
 /// Cost: the inverse transform of a Hermitian spectrum needs only the rows 0…r (the others are
 /// their conjugates) and the real columns in pairs (one complex transform yields two real
-/// columns) — half of a full complex 2-D transform, with identical mathematics. Nothing of
-/// size g² is kept but those r + 1 rows: the magnitude is one quadrant (it is symmetric in both
-/// axes), each cell's phase is read from the random stream where it is needed (the stream is
-/// counter-based), and the envelope is evaluated per pixel from its 4 separable rows. That
-/// keeps the working set within the L2 cache.
+/// columns) — half of a full complex 2-D transform, with identical mathematics. Per map, only
+/// those r + 1 rows and the output are allocated: the magnitude is one quadrant (it is
+/// symmetric in both axes), each cell's phase is read from the random stream where it is
+/// needed (the stream is counter-based), and the envelope is evaluated per pixel from its 4
+/// separable rows. (The ln ρ table is g² but built once per size and shared.)
 enum PinkNoise {
     static func map(resolution: Int, random: inout TextureRandom) -> [Double] {
         let n = 2 * resolution          // output side

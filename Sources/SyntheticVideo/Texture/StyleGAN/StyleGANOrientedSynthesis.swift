@@ -256,24 +256,24 @@ enum StyleGANOrientedSynthesis {
         // Buffer pointers, not the arrays: a nested accessor taking the arrays retained and
         // released them for every sample. A neighbour past the edge is 0 (added, not skipped,
         // to keep the arithmetic, and so the bits, of the padded definition).
-        image.withUnsafeBufferPointer { image in
-            row.withUnsafeMutableBufferPointer { row in
-                out.withUnsafeMutableBufferPointer { out in
+        image.withUnsafeBufferPointer { input in
+            row.withUnsafeMutableBufferPointer { halfway in
+                out.withUnsafeMutableBufferPointer { output in
                     for c in 0..<3 {
                         let plane = c * side * side
                         for y in 0..<side {
                             let o = plane + y * side
                             for x in 0..<side {
-                                let left = x > 0 ? image[o + x - 1] : 0, right = x + 1 < side ? image[o + x + 1] : 0
-                                row[y * n + 2 * x] = (left + 3 * image[o + x]) * 0.25
-                                row[y * n + 2 * x + 1] = (3 * image[o + x] + right) * 0.25
+                                let left = x > 0 ? input[o + x - 1] : 0, right = x + 1 < side ? input[o + x + 1] : 0
+                                halfway[y * n + 2 * x] = (left + 3 * input[o + x]) * 0.25
+                                halfway[y * n + 2 * x + 1] = (3 * input[o + x] + right) * 0.25
                             }
                         }
                         for y in 0..<side {
                             for x in 0..<n {
-                                let above = y > 0 ? row[(y - 1) * n + x] : 0, below = y + 1 < side ? row[(y + 1) * n + x] : 0
-                                out[c * n * n + (2 * y) * n + x] = (above + 3 * row[y * n + x]) * 0.25
-                                out[c * n * n + (2 * y + 1) * n + x] = (3 * row[y * n + x] + below) * 0.25
+                                let above = y > 0 ? halfway[(y - 1) * n + x] : 0, below = y + 1 < side ? halfway[(y + 1) * n + x] : 0
+                                output[c * n * n + (2 * y) * n + x] = (above + 3 * halfway[y * n + x]) * 0.25
+                                output[c * n * n + (2 * y + 1) * n + x] = (3 * halfway[y * n + x] + below) * 0.25
                             }
                         }
                     }

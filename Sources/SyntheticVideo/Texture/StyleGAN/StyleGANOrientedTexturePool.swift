@@ -16,9 +16,9 @@ import Synchronization
 /// build stylegan-oriented --count 64 --threads 1`): 43–49 ms per 256² texture including its
 /// share of the generator (about 240 ms per generator, once per 400 ids) and the bank's file
 /// writes (52–56 ms in the same runs before the pink-noise map was restructured). About 40 % is
-/// the 513² pink-noise map (one sincos per spectrum cell, and the 513-point transforms' radix-19
-/// stage), a fifth the layers' prefix sums, a tenth the style affines (17 MB of weights read per
-/// image). Goal: 20 ms.
+/// the 513² pink-noise map (two phase draws and one sincos per cell of the half spectrum, and
+/// the 513-point transforms' radix-19 stage), a fifth the layers' prefix sums, a tenth the style
+/// affines (17 MB of weights read per image). Goal: 20 ms.
 ///
 /// Deviations (documented choices): gains g_o are drawn as fair signs (only the sign matters,
 /// §8.3); the ε = 10⁻⁸ of demodulation is dropped; colour statistics use the population std.
