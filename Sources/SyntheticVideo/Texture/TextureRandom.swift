@@ -27,7 +27,14 @@ struct TextureRandom {
     /// U[lower, upper).
     @inline(__always)
     mutating func uniform(_ lower: Double, _ upper: Double) -> Double {
-        lower + (upper - lower) * unit()
+        Self.scaled(unit(), lower, upper)
+    }
+
+    /// A unit draw mapped to [lower, upper): the one formula for sequential and block draws,
+    /// whose bits must agree.
+    @inline(__always)
+    fileprivate static func scaled(_ u: Double, _ lower: Double, _ upper: Double) -> Double {
+        lower + (upper - lower) * u
     }
 
     /// The next `count` draws, to be read in any order: `unit(k)` of the block is what the k-th
@@ -46,7 +53,7 @@ struct TextureRandom {
 
         /// U[lower, upper), as `TextureRandom.uniform` computes it.
         @inline(__always)
-        func uniform(_ k: Int, _ lower: Double, _ upper: Double) -> Double { lower + (upper - lower) * unit(k) }
+        func uniform(_ k: Int, _ lower: Double, _ upper: Double) -> Double { TextureRandom.scaled(unit(k), lower, upper) }
     }
 
     /// U{range} (inclusive).
