@@ -224,17 +224,23 @@ struct FramePointer {
     /// Writes `count` pixels of one colour starting at (column, row). Runs of four or more pixels
     /// are written as blocks of the repeating pattern, the last block aligned to the run's end
     /// (overlapping the one before with identical bytes), so there is no per-pixel tail loop.
+    /// Blocks of 16 pixels (three 16-byte stores) keep most runs (27 pixels on average for
+    /// `accelerating-shapes`) to at most one trip round the loop, whose exit mispredicts when
+    /// the trip count changes.
     @inline(__always)
     func fill(row: Int, column: Int, count: Int, pattern: ColorPattern) {
         let start = base + (row &* width &+ column) &* 3
-        if count >= 8 {
+        if count >= 16 {
             var p = start
-            let last = start + (count &- 8) &* 3
+            let last = start + (count &- 16) &* 3
             while p < last {
-                pattern.store8(p)
-                p += 24
+                pattern.store16(p)
+                p += 48
             }
-            pattern.store8(last)
+            pattern.store16(last)
+        } else if count >= 8 {
+            pattern.store8(start)
+            pattern.store8(start + (count &- 8) &* 3)
         } else if count >= 4 {
             pattern.store4(start)
             pattern.store4(start + (count &- 4) &* 3)
@@ -259,6 +265,14 @@ struct ColorPattern {
         w0 = rgb | rgb << 24 | r << 48 | g << 56
         w1 = b | rgb << 8 | rgb << 32 | r << 56
         w2 = g | b << 8 | rgb << 16 | rgb << 40
+    }
+
+    /// Sixteen pixels: the 24-byte pattern twice, as three 16-byte stores.
+    @inline(__always)
+    func store16(_ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: SIMD2(w0.littleEndian, w1.littleEndian), as: SIMD2<UInt64>.self)
+        (p + 16).storeBytes(of: SIMD2(w2.littleEndian, w0.littleEndian), as: SIMD2<UInt64>.self)
+        (p + 32).storeBytes(of: SIMD2(w1.littleEndian, w2.littleEndian), as: SIMD2<UInt64>.self)
     }
 
     @inline(__always)
