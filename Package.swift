@@ -33,6 +33,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
+        // glibc's malloc.h (part of libc: nothing to link).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // MARK: Libraries
         // libm for the exact IEEE operations Swift lowers to calls (rounding, square root);
@@ -53,7 +55,7 @@ let package = Package(
         // A tiny server over HTTP2Server for its end-to-end tests and benchmark (not shipped).
         .executableTarget(name: "http2-demo", dependencies: ["HTTP2Server"]),
         .executableTarget(name: "synthclips", dependencies: [
-            "SyntheticVideo", "TensorCodec", "TextureStore", "Provenance", "SynthClipsService", "HTTP2Server",
+            "SyntheticVideo", "TensorCodec", "TextureStore", "Provenance", "SynthClipsService", "HTTP2Server", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
