@@ -56,7 +56,9 @@ def main():
         ap.error("--rounds must be in 1...100")
 
     with Client(a.url) as c:
-        _, body = c._get(f"/v1/batches/{a.stage}/0", {"batch_size": a.batch_size})
+        response, body = c._get(f"/v1/batches/{a.stage}/0", {"batch_size": a.batch_size})
+    if response.headers.get("content-encoding") != "zstd":
+        raise SystemExit(f"the server answered {response.headers.get('content-encoding', 'identity')!r} bodies, not zstd")
     recycler = _safetensors.BufferRecycler(keep=2)
     video = _safetensors.parse(recycler.decompress(body))[0]["video"].copy()
     clips, frames = video.shape[0], video.shape[1]
