@@ -155,6 +155,10 @@ struct FFTPlan: Sendable {
         let twRe: UnsafePointer<Double>
         let twIm: UnsafePointer<Double>
         let scratch: UnsafeMutablePointer<FFTLanes>
+
+        /// The twiddle factor e^(−2πi·k/n) (k < n) as (re, im).
+        @inline(__always)
+        func twiddle(_ k: Int) -> (re: Double, im: Double) { (twRe[k], twIm[k]) }
     }
 
     private func work(outRe: UnsafeMutablePointer<FFTLanes>, outIm: UnsafeMutablePointer<FFTLanes>,
@@ -186,7 +190,7 @@ struct FFTPlan: Sendable {
     private func butterfly2(_ fr: UnsafeMutablePointer<FFTLanes>, _ fi: UnsafeMutablePointer<FFTLanes>,
                             _ fstride: Int, _ m: Int, _ t: Tables) {
         for u in 0..<m {
-            let wr = t.twRe[u * fstride], wi = t.twIm[u * fstride]
+            let (wr, wi) = t.twiddle(u * fstride)
             let br = fr[u + m], bi = fi[u + m]
             let tr = br * wr - bi * wi
             let ti = br * wi + bi * wr
@@ -219,6 +223,12 @@ struct FFTPlan: Sendable {
             get { base.load(fromByteOffset: offset, as: Half.self) }
             nonmutating set { base.storeBytes(of: newValue, toByteOffset: offset, as: Half.self) }
         }
+
+        /// (re + i·im)·w, with the operations in the order the transform's bits depend on.
+        @inline(__always)
+        static func rotated(_ re: Half, _ im: Half, by w: (re: Double, im: Double)) -> (re: Half, im: Half) {
+            (re * w.re - im * w.im, re * w.im + im * w.re)
+        }
     }
 
     @inline(__always)
@@ -227,14 +237,11 @@ struct FFTPlan: Sendable {
         let r = Halves(fr), i = Halves(fi)
         let epi3i = t.twIm[fstride * m]
         for u in 0..<m {
-            let w1r = t.twRe[u &* fstride], w1i = t.twIm[u &* fstride]
-            let w2r = t.twRe[2 &* u &* fstride], w2i = t.twIm[2 &* u &* fstride]
+            let w1 = t.twiddle(u &* fstride), w2 = t.twiddle(2 &* u &* fstride)
             for h in 0..<Halves.count {
                 let o0 = Halves.offset(u, h), o1 = Halves.offset(u &+ m, h), o2 = Halves.offset(u &+ 2 &* m, h)
-                let ar = r[o1], ai = i[o1]
-                let br = r[o2], bi = i[o2]
-                let s1r = ar * w1r - ai * w1i, s1i = ar * w1i + ai * w1r
-                let s2r = br * w2r - bi * w2i, s2i = br * w2i + bi * w2r
+                let (s1r, s1i) = Halves.rotated(r[o1], i[o1], by: w1)
+                let (s2r, s2i) = Halves.rotated(r[o2], i[o2], by: w2)
                 let s3r = s1r + s2r, s3i = s1i + s2i
                 let s0r = (s1r - s2r) * epi3i, s0i = (s1i - s2i) * epi3i
                 let xr = r[o0], xi = i[o0]
@@ -254,18 +261,13 @@ struct FFTPlan: Sendable {
                             _ fstride: Int, _ m: Int, _ t: Tables) {
         let r = Halves(fr), i = Halves(fi)
         for u in 0..<m {
-            let w1r = t.twRe[u &* fstride], w1i = t.twIm[u &* fstride]
-            let w2r = t.twRe[2 &* u &* fstride], w2i = t.twIm[2 &* u &* fstride]
-            let w3r = t.twRe[3 &* u &* fstride], w3i = t.twIm[3 &* u &* fstride]
+            let w1 = t.twiddle(u &* fstride), w2 = t.twiddle(2 &* u &* fstride), w3 = t.twiddle(3 &* u &* fstride)
             for h in 0..<Halves.count {
                 let o0 = Halves.offset(u, h), o1 = Halves.offset(u &+ m, h)
                 let o2 = Halves.offset(u &+ 2 &* m, h), o3 = Halves.offset(u &+ 3 &* m, h)
-                let ar = r[o1], ai = i[o1]
-                let br = r[o2], bi = i[o2]
-                let cr = r[o3], ci = i[o3]
-                let s0r = ar * w1r - ai * w1i, s0i = ar * w1i + ai * w1r
-                let s1r = br * w2r - bi * w2i, s1i = br * w2i + bi * w2r
-                let s2r = cr * w3r - ci * w3i, s2i = cr * w3i + ci * w3r
+                let (s0r, s0i) = Halves.rotated(r[o1], i[o1], by: w1)
+                let (s1r, s1i) = Halves.rotated(r[o2], i[o2], by: w2)
+                let (s2r, s2i) = Halves.rotated(r[o3], i[o3], by: w3)
                 let xr = r[o0], xi = i[o0]
                 let s5r = xr - s1r, s5i = xi - s1i
                 let f0r = xr + s1r, f0i = xi + s1i
@@ -299,7 +301,7 @@ struct FFTPlan: Sendable {
                 for q in 1..<p {
                     twidx &+= step
                     twidx = Swift.min(twidx, twidx &- UInt(n))
-                    let wr = t.twRe[Int(twidx)], wi = t.twIm[Int(twidx)]
+                    let (wr, wi) = t.twiddle(Int(twidx))
                     accr = accr + (sr[q] * wr - si[q] * wi)
                     acci = acci + (sr[q] * wi + si[q] * wr)
                 }
