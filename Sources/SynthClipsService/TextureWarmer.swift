@@ -57,7 +57,7 @@ final class TextureWarmer: Sendable {
     func requireWarm(_ parameters: ClipParameters, seeds: [UInt64], cacheBytes: Int) throws {
         let cold = Self.cold(parameters, seeds: seeds)
         guard cold.count > inlineLimit else { return }
-        let textureBytes = 256 * 256 * 3
+        let textureBytes = TextureCache.charge(width: 256, height: 256)
         guard cold.count * textureBytes <= cacheBytes / 2 else {
             throw Problem.tooLarge(
                 "this request needs \(cold.count) textures that are not in memory, more than the texture cache "

@@ -36,12 +36,13 @@ import Testing
     @Test func coldCacheAndWarmCacheServeIdenticalBytes() throws {
         for (name, pool) in try Self.pools() {
             let direct = try (0..<4).map { try pool.texture($0) }
-            let store = TextureCache(byteLimit: 10 * direct[0].byteCount)
+            let charge = SamplingTexture(direct[0]).byteCount
+            let store = TextureCache(byteLimit: 10 * charge)
             let cache = store.pool(wrapping: pool)
             let cold = try (0..<4).map { try cache.texture($0) }
             let warm = try (0..<4).map { try cache.texture($0) }
             #expect(cold == direct && warm == direct, "\(name)")
-            #expect(store.misses == 4 && store.hits == 4 && store.bytes == 4 * direct[0].byteCount, "\(name)")
+            #expect(store.misses == 4 && store.hits == 4 && store.bytes == 4 * charge, "\(name)")
         }
     }
 
@@ -93,7 +94,7 @@ import Testing
 
     @Test func cacheComputesConcurrentRequestsOnceAndEvictsLeastRecentlyUsed() throws {
         let pool = CountingPool()
-        let store = TextureCache(byteLimit: 36)  // three 12-byte textures
+        let store = TextureCache(byteLimit: 3 * 44)  // three 2×2 textures: 12 bytes and 32 of lanes each
         let cache = store.pool(wrapping: pool)
         let results = parallelMap(Array(repeating: 7, count: 6), threads: 6) { try! cache.texture($0) }
         #expect(results.allSatisfy { $0.pixels[0] == 7 })
@@ -102,7 +103,7 @@ import Testing
         _ = try cache.texture(2)
         _ = try cache.texture(7)  // 7 becomes most recent; 1 is now the oldest
         _ = try cache.texture(3)  // evicts 1
-        #expect(store.bytes == 36 && store.entryCount == 3)
+        #expect(store.bytes == 3 * 44 && store.entryCount == 3)
         let before = pool.calls.current
         _ = try cache.texture(7)
         _ = try cache.texture(2)

@@ -196,6 +196,7 @@ import Testing
             for i in 0..<256 { pixels += [UInt8(i), UInt8(j), UInt8((i + j) / 2)] }
         }
         let texture = Texture(width: 256, height: 256, pixels: pixels)
+        let sampling = SamplingTexture(texture)
         let side = 64
         var grid = TexelGrid(side: 2 * side)
         grid.prepare(width: 256, height: 256)
@@ -208,12 +209,15 @@ import Testing
         var frame = [UInt8](repeating: 0, count: side * side * 3)
         for (m, map) in maps.enumerated() {
             var worst = 0, exact = 0
-            texture.pixels.withUnsafeBufferPointer { texels in
-                frame.withUnsafeMutableBytes { buffer in
-                    let paint = TexturedPaint(texels: texels.baseAddress!, grid: grid, map: map, tint: nil)!
-                    let target = FramePointer(base: buffer.baseAddress!, width: side)
-                    // Spans of several lengths and starts, as occlusion cuts them.
-                    for y in 0..<side { paint.fill(row: y, column: y % 7, count: side - y % 7 - y % 5, frame: target) }
+            texture.pixels.withUnsafeBufferPointer { bytes in
+                sampling.lanes.withUnsafeBufferPointer { lanes in
+                    frame.withUnsafeMutableBytes { buffer in
+                        let texels = TexelPointers(bytes: bytes.baseAddress!, lanes: lanes.baseAddress!)
+                        let paint = TexturedPaint(texels, grid: grid, map: map, tint: nil)!
+                        let target = FramePointer(base: buffer.baseAddress!, width: side)
+                        // Spans of several lengths and starts, as occlusion cuts them.
+                        for y in 0..<side { paint.fill(row: y, column: y % 7, count: side - y % 7 - y % 5, frame: target) }
+                    }
                 }
             }
             for y in 0..<side {

@@ -13,8 +13,8 @@ extension ColorPattern: SpanPaint {
 }
 
 /// The texture grid of the reference (§4 step 1): a W×H texture nearest-resized to G×G
-/// (G = 2·res), as lookup tables from grid index g to the byte offset of texel ⌊g·W/G⌋ (columns)
-/// and of the row ⌊g·H/G⌋ (rows), so the resized texture never exists.
+/// (G = 2·res), as lookup tables from grid index g to the index of texel ⌊g·W/G⌋ in its row
+/// (columns) and of the first texel of row ⌊g·H/G⌋ (rows), so the resized texture never exists.
 struct TexelGrid: ~Copyable {
     let side: Int
     private(set) var width = 0
@@ -39,10 +39,17 @@ struct TexelGrid: ~Copyable {
         self.width = width
         self.height = height
         for g in 0..<side {
-            columns[g] = g * width / side * 3
-            rows[g] = g * height / side * width * 3
+            columns[g] = g * width / side
+            rows[g] = g * height / side * width
         }
     }
+}
+
+/// A texture's two forms as the painter reads them: RGB bytes, which integer translations copy,
+/// and the sampling lanes of `SamplingTexture`, which the bilinear sampler blends.
+struct TexelPointers {
+    let bytes: UnsafePointer<UInt8>
+    let lanes: UnsafePointer<UInt64>
 }
 
 /// A textured object's paint: each pixel samples the texture grid bilinearly at its texture
@@ -51,7 +58,7 @@ struct TexelGrid: ~Copyable {
 /// of pixel (x, y) is a 16.16 fixed-point affine function of (x, y), the same wherever a span
 /// starts. With `tint`, the object's colour is added with saturation (D10).
 struct TexturedPaint: SpanPaint {
-    let texels: UnsafePointer<UInt8>
+    let texels: TexelPointers
     let columns: UnsafePointer<Int>
     let rows: UnsafePointer<Int>
     let side: Int
@@ -63,7 +70,7 @@ struct TexturedPaint: SpanPaint {
     let isTranslation: Bool
 
     /// nil when the map's coefficients are out of fixed-point range (degenerate transforms).
-    init?(texels: UnsafePointer<UInt8>, grid: borrowing TexelGrid, map m: TextureMap, tint: RGB?) {
+    init?(_ texels: TexelPointers, grid: borrowing TexelGrid, map m: TextureMap, tint: RGB?) {
         func fixed(_ x: Double) -> Int? {
             let scaled = x * 65536
             guard scaled.isFinite, Swift.abs(scaled) < 1e12 else { return nil }
@@ -85,9 +92,9 @@ struct TexturedPaint: SpanPaint {
         let out = (frame.base + (y &* frame.width &+ x0) &* 3).assumingMemoryBound(to: UInt8.self)
         let u = ua &* x0 &+ ub &* y &+ ue, v = va &* x0 &+ vb &* y &+ ve
         if isTranslation {
-            Self.copyTexels(out: out, count: count, u: u, v: v, texels: texels, rows: rows, columns: columns, side: side)
+            Self.copyTexels(out: out, count: count, u: u, v: v, texels: texels.bytes, rows: rows, columns: columns, side: side)
         } else {
-            Self.sampleBilinear(out: out, count: count, u: u, v: v, ua: ua, va: va, texels: texels,
+            Self.sampleBilinear(out: out, count: count, u: u, v: v, ua: ua, va: va, lanes: texels.lanes,
                                 rows: rows, columns: columns, side: side)
         }
         // The tint is a second pass: the samples are bytes already, so adding it afterwards
@@ -103,24 +110,26 @@ struct TexturedPaint: SpanPaint {
         }
     }
 
-    /// An integer translation: one texel per pixel, on one texture row.
+    /// An integer translation: one texel per pixel, on one texture row. Pixel k reads grid
+    /// column ix0 + k, so the pixels inside the grid are one range, found before the loop.
     @inline(never)
     private static func copyTexels(out: UnsafeMutablePointer<UInt8>, count: Int, u: Int, v: Int, texels: UnsafePointer<UInt8>,
                                    rows: UnsafePointer<Int>, columns: UnsafePointer<Int>, side: Int) {
-        var out = out, u = u
-        let iy = v >> 16
-        let row: UnsafePointer<UInt8>? = UInt(bitPattern: iy) < UInt(side) ? texels + rows[iy] : nil
-        for _ in 0..<count {
-            let ix = u >> 16
-            if let row, UInt(bitPattern: ix) < UInt(side) {
-                let p = row + columns[ix]
-                (out[0], out[1], out[2]) = (p[0], p[1], p[2])
-            } else {
-                (out[0], out[1], out[2]) = (0, 0, 0)
-            }
-            u &+= 65536
-            out += 3
+        let ix0 = u >> 16, iy = v >> 16
+        guard UInt(bitPattern: iy) < UInt(side) else {
+            out.update(repeating: 0, count: 3 &* count)
+            return
         }
+        let first = Swift.min(Swift.max(0 &- ix0, 0), count), end = Swift.min(Swift.max(side &- ix0, first), count)
+        out.update(repeating: 0, count: 3 &* first)
+        let row = texels + 3 &* rows[iy]
+        var p = out + 3 &* first
+        for ix in (ix0 &+ first)..<(ix0 &+ end) {
+            let texel = row + 3 &* columns[ix]
+            (p[0], p[1], p[2]) = (texel[0], texel[1], texel[2])
+            p += 3
+        }
+        p.update(repeating: 0, count: 3 &* (count &- end))
     }
 
     /// The general map: a bilinear sample per pixel. Out of line and with nothing but the span's
@@ -128,28 +137,28 @@ struct TexturedPaint: SpanPaint {
     /// of the painter, it spilled a dozen of them per pixel).
     @inline(never)
     private static func sampleBilinear(out: UnsafeMutablePointer<UInt8>, count: Int, u: Int, v: Int, ua: Int, va: Int,
-                                       texels: UnsafePointer<UInt8>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
+                                       lanes: UnsafePointer<UInt64>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
                                        side: Int) {
         var out = out, u = u, v = v
+        let end = out + 3 &* count
         let last = UInt(side &- 1)
-        for _ in 0..<count {
+        while out < end {
             let ix = u >> 16, iy = v >> 16
             let fx = (u >> 11) & 31, fy = (v >> 11) & 31
-            if UInt(bitPattern: ix) < last && UInt(bitPattern: iy) < last {
-                let top = texels + rows[iy], bottom = texels + rows[iy &+ 1]
+            if Swift.max(UInt(bitPattern: ix), UInt(bitPattern: iy)) < last {
+                let top = lanes + rows[iy], bottom = lanes + rows[iy &+ 1]
                 let c0 = columns[ix], c1 = columns[ix &+ 1]
-                // The three channels at once, one per 21-bit lane of a UInt64: each lane holds
-                // a·(32 − f) + b·f ≤ 8160 after the horizontal blend and ≤ 261 632 after the
-                // vertical one and the rounding, so no lane carries into the next.
+                // Lanes hold a·(32 − f) + b·f ≤ 8160 after the horizontal blend and ≤ 261 632
+                // after the vertical one and the rounding: no lane carries into the next.
                 let wx = UInt64(32 &- fx), ux = UInt64(fx)
-                let upper = lanes(top + c0) &* wx &+ lanes(top + c1) &* ux
-                let lower = lanes(bottom + c0) &* wx &+ lanes(bottom + c1) &* ux
-                let v = upper &* UInt64(32 &- fy) &+ lower &* UInt64(fy) &+ halfInLanes
-                out[0] = UInt8(truncatingIfNeeded: v &>> 10)
-                out[1] = UInt8(truncatingIfNeeded: v &>> 31)
-                out[2] = UInt8(truncatingIfNeeded: v &>> 52)
+                let upper = top[c0] &* wx &+ top[c1] &* ux
+                let lower = bottom[c0] &* wx &+ bottom[c1] &* ux
+                let blend = upper &* UInt64(32 &- fy) &+ lower &* UInt64(fy) &+ halfInLanes
+                out[0] = UInt8(truncatingIfNeeded: blend &>> 10)
+                out[1] = UInt8(truncatingIfNeeded: blend &>> 31)
+                out[2] = UInt8(truncatingIfNeeded: blend &>> 52)
             } else {
-                sampleAtEdge(out: out, ix: ix, iy: iy, fx: fx, fy: fy, texels: texels, rows: rows, columns: columns, side: side)
+                sampleAtEdge(out: out, ix: ix, iy: iy, fx: fx, fy: fy, lanes: lanes, rows: rows, columns: columns, side: side)
             }
             u &+= ua
             v &+= va
@@ -160,30 +169,21 @@ struct TexturedPaint: SpanPaint {
     /// A sample on or past the grid's edge: grid samples outside it are 0.
     @inline(never)
     private static func sampleAtEdge(out: UnsafeMutablePointer<UInt8>, ix: Int, iy: Int, fx: Int, fy: Int,
-                                     texels: UnsafePointer<UInt8>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
+                                     lanes: UnsafePointer<UInt64>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
                                      side: Int) {
         let w00 = (32 &- fx) &* (32 &- fy), w01 = fx &* (32 &- fy), w10 = (32 &- fx) &* fy, w11 = fx &* fy
-        var r = 0, g = 0, b = 0
+        var blend: UInt64 = halfInLanes
         func add(_ sx: Int, _ sy: Int, _ w: Int) {
-            guard w != 0, UInt(bitPattern: sx) < UInt(side), UInt(bitPattern: sy) < UInt(side) else { return }
-            let p = texels + rows[sy] + columns[sx]
-            r &+= Int(p[0]) &* w
-            g &+= Int(p[1]) &* w
-            b &+= Int(p[2]) &* w
+            guard UInt(bitPattern: sx) < UInt(side), UInt(bitPattern: sy) < UInt(side) else { return }
+            blend &+= lanes[rows[sy] &+ columns[sx]] &* UInt64(w)
         }
         add(ix, iy, w00)
         add(ix &+ 1, iy, w01)
         add(ix, iy &+ 1, w10)
         add(ix &+ 1, iy &+ 1, w11)
-        out[0] = UInt8(truncatingIfNeeded: (r &+ 512) >> 10)
-        out[1] = UInt8(truncatingIfNeeded: (g &+ 512) >> 10)
-        out[2] = UInt8(truncatingIfNeeded: (b &+ 512) >> 10)
-    }
-
-    /// A texel's R, G, B in lanes at bits 0, 21 and 42.
-    @inline(__always)
-    private static func lanes(_ p: UnsafePointer<UInt8>) -> UInt64 {
-        UInt64(p[0]) | UInt64(p[1]) &<< 21 | UInt64(p[2]) &<< 42
+        out[0] = UInt8(truncatingIfNeeded: blend &>> 10)
+        out[1] = UInt8(truncatingIfNeeded: blend &>> 31)
+        out[2] = UInt8(truncatingIfNeeded: blend &>> 52)
     }
 
     /// 512 (half of the 1024 the two blends scale by) in each lane: rounds to nearest.

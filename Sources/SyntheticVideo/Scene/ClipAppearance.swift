@@ -18,7 +18,7 @@ final class ObjectTextures {
     private let sources: TextureSources
     private let sampler: SceneSampler
     private let seed: UInt64
-    private var memo: [(frame: Int, texture: Texture)?]
+    private var memo: [(frame: Int, texture: SamplingTexture)?]
 
     init(sources: TextureSources, sampler: SceneSampler, seed: UInt64, objects: Int) {
         self.sources = sources
@@ -28,10 +28,10 @@ final class ObjectTextures {
     }
 
     /// Object `index`'s texture at frame t.
-    func texture(_ index: Int, frame t: Int) throws(TextureError) -> Texture {
+    func texture(_ index: Int, frame t: Int) throws(TextureError) -> SamplingTexture {
         if let entry = memo[index], entry.frame == t || !sources.walks { return entry.texture }
         let load = sources.objectPick(uniform: sampler.textureUniform(seed: seed, index: index), frame: t)
-        let texture = try load.pool.texture(load.id)
+        let texture = try load.pool.sampling(load.id)
         memo[index] = (t, texture)
         return texture
     }

@@ -38,6 +38,32 @@ public struct Texture: Sendable, Hashable {
     }
 }
 
+/// A texture as the renderer samples it: its bytes, and its texels widened to one UInt64 each
+/// with R, G and B in 21-bit lanes (bits 0, 21 and 42). A bilinear sample then blends the
+/// three channels of a texel with one multiply, instead of unpacking three bytes
+/// (`TexturedPaint`); that made textured clips about a fifth faster. What the texture cache
+/// holds: 11 bytes per texel.
+struct SamplingTexture: Sendable {
+    let texture: Texture
+    /// `width · height` texels, rows top to bottom.
+    let lanes: [UInt64]
+
+    init(_ texture: Texture) {
+        self.texture = texture
+        lanes = texture.pixels.withUnsafeBufferPointer { bytes in
+            (0..<texture.width * texture.height).map { (i: Int) -> UInt64 in
+                let r = UInt64(bytes[3 * i]), g = UInt64(bytes[3 * i + 1]), b = UInt64(bytes[3 * i + 2])
+                return r | g << 21 | b << 42
+            }
+        }
+    }
+
+    /// Bytes held for a texture of this size: 3 per texel and 8 more for the lanes.
+    static func byteCount(width: Int, height: Int) -> Int { width * height * 11 }
+
+    var byteCount: Int { Self.byteCount(width: texture.width, height: texture.height) }
+}
+
 /// A numbered set of textures: id → RGB image, deterministically.
 ///
 /// A procedural pool's texture bytes depend only on (pool kind, pool seed, texture id, pool

@@ -7,12 +7,13 @@ import Synchronization
 /// a warm cache and no cache give identical clips. `pool(wrapping:)` gives a pool that reads
 /// through the cache.
 ///
-/// Memory: a cached 256×256 texture costs its 196 608 pixel bytes (what `bytes` counts and the
-/// limit bounds) plus about 100 bytes of bookkeeping (array header, dictionary slot, entry).
+/// Memory: a cached 256×256 texture costs 720 896 bytes, its 196 608 pixel bytes and the 524 288
+/// of its sampling lanes (`SamplingTexture`; what `bytes` counts and the limit bounds), plus
+/// about 150 bytes of bookkeeping (array headers, dictionary slot, entry).
 /// Eviction scans for the oldest entry (O(entries)); with ≤ 10⁵ entries that is well under the
 /// cost of generating one texture.
 public final class TextureCache: Sendable {
-    /// Upper bound of `bytes` (pixel bytes held). A texture larger than the whole bound is served
+    /// Upper bound of `bytes`. A texture larger than the whole bound is served
     /// but not kept.
     public let byteLimit: Int
 
@@ -22,14 +23,14 @@ public final class TextureCache: Sendable {
     }
 
     private struct Entry {
-        var texture: Texture
+        var texture: SamplingTexture
         var lastUse: UInt64
     }
 
     /// One computation in flight; waiters block on `done` until the result is published.
     private final class Pending: Sendable {
         let done = DispatchGroup()
-        let result = Mutex<Result<Texture, TextureError>?>(nil)
+        let result = Mutex<Result<SamplingTexture, TextureError>?>(nil)
         init() { done.enter() }
     }
 
@@ -66,7 +67,10 @@ public final class TextureCache: Sendable {
     public var hits: Int { state.withLock { $0.hits } }
     /// Requests that computed the texture.
     public var misses: Int { state.withLock { $0.misses } }
-    /// Pixel bytes held now.
+    /// Bytes the cache holds for a texture of this size: its pixels and sampling lanes.
+    public static func charge(width: Int, height: Int) -> Int { SamplingTexture.byteCount(width: width, height: height) }
+
+    /// Bytes held now: pixels and sampling lanes.
     public var bytes: Int { state.withLock { $0.bytes } }
     /// Textures held now.
     public var entryCount: Int { state.withLock { $0.entries.count } }
@@ -75,9 +79,9 @@ public final class TextureCache: Sendable {
         state.withLock { $0.entries[Key(pool: poolKey, id: id)] != nil }
     }
 
-    fileprivate func texture(_ id: Int, of pool: any TexturePool, key poolKey: Int) throws(TextureError) -> Texture {
+    fileprivate func texture(_ id: Int, of pool: any TexturePool, key poolKey: Int) throws(TextureError) -> SamplingTexture {
         let id = Key(pool: poolKey, id: id)
-        enum Step { case hit(Texture), wait(Pending), compute(Pending) }
+        enum Step { case hit(SamplingTexture), wait(Pending), compute(Pending) }
         let step: Step = state.withLock { s in
             s.clock &+= 1
             if var entry = s.entries[id] {
@@ -103,8 +107,10 @@ public final class TextureCache: Sendable {
             // The computing thread publishes before leaving the group, so the result is set.
             return try pending.result.withLock { $0! }.get()
         case .compute(let pending):
-            let result: Result<Texture, TextureError>
-            do throws(TextureError) { result = .success(try pool.texture(id.id)) } catch { result = .failure(error) }
+            let result: Result<SamplingTexture, TextureError>
+            do throws(TextureError) {
+                result = .success(SamplingTexture(try pool.texture(id.id)))
+            } catch { result = .failure(error) }
             state.withLock { s in
                 s.pending[id] = nil
                 if case .success(let texture) = result, texture.byteCount <= byteLimit {
@@ -145,6 +151,11 @@ public struct CachedTexturePool: TexturePool {
     public func isCached(_ id: Int) -> Bool { cache.contains(id, poolKey: key) }
 
     public func texture(_ id: Int) throws(TextureError) -> Texture {
+        try sampling(id).texture
+    }
+
+    /// Texture `id` with its sampling lanes.
+    func sampling(_ id: Int) throws(TextureError) -> SamplingTexture {
         try checkID(id)
         return try cache.texture(id, of: pool, key: key)
     }
