@@ -139,51 +139,78 @@ struct TexturedPaint: SpanPaint {
     private static func sampleBilinear(out: UnsafeMutablePointer<UInt8>, count: Int, u: Int, v: Int, ua: Int, va: Int,
                                        lanes: UnsafePointer<UInt64>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
                                        side: Int) {
-        var out = out, u = u, v = v
+        // A coordinate ≤ limit has its grid index ≤ side − 2: both grid samples along it lie
+        // inside the grid.
+        let limit = UInt((side &- 1) &<< 16 &- 1)
+        var p = out, u = u, v = v
         let end = out + 3 &* count
-        let last = UInt(side &- 1)
-        while out < end {
-            let ix = u >> 16, iy = v >> 16
-            let fx = (u >> 11) & 31, fy = (v >> 11) & 31
-            if Swift.max(UInt(bitPattern: ix), UInt(bitPattern: iy)) < last {
-                let top = lanes + rows[iy], bottom = lanes + rows[iy &+ 1]
-                let c0 = columns[ix], c1 = columns[ix &+ 1]
-                // Lanes hold a·(32 − f) + b·f ≤ 8160 after the horizontal blend and ≤ 261 632
-                // after the vertical one and the rounding: no lane carries into the next.
-                let wx = UInt64(32 &- fx), ux = UInt64(fx)
-                let upper = top[c0] &* wx &+ top[c1] &* ux
-                let lower = bottom[c0] &* wx &+ bottom[c1] &* ux
-                let blend = upper &* UInt64(32 &- fy) &+ lower &* UInt64(fy) &+ halfInLanes
-                out[0] = UInt8(truncatingIfNeeded: blend &>> 10)
-                out[1] = UInt8(truncatingIfNeeded: blend &>> 31)
-                out[2] = UInt8(truncatingIfNeeded: blend &>> 52)
+        // The coordinates are linear in the pixel: when both ends of the span are inside, every
+        // pixel is (the usual case), and the loop needs no test but its exit.
+        let lastU = u &+ (count &- 1) &* ua, lastV = v &+ (count &- 1) &* va
+        if Swift.max(UInt(bitPattern: u), UInt(bitPattern: lastU), UInt(bitPattern: v), UInt(bitPattern: lastV)) <= limit {
+            while p < end {
+                store(blendInside(u: u, v: v, lanes: lanes, rows: rows, columns: columns), to: p)
+                u &+= ua
+                v &+= va
+                p += 3
+            }
+            return
+        }
+        while p < end {
+            if Swift.max(UInt(bitPattern: u), UInt(bitPattern: v)) <= limit {
+                store(blendInside(u: u, v: v, lanes: lanes, rows: rows, columns: columns), to: p)
             } else {
-                sampleAtEdge(out: out, ix: ix, iy: iy, fx: fx, fy: fy, lanes: lanes, rows: rows, columns: columns, side: side)
+                sampleAtEdge(out: p, u: u, v: v, lanes: lanes, rows: rows, columns: columns, side: side)
             }
             u &+= ua
             v &+= va
-            out += 3
+            p += 3
         }
     }
 
-    /// A sample on or past the grid's edge: grid samples outside it are 0.
-    @inline(never)
-    private static func sampleAtEdge(out: UnsafeMutablePointer<UInt8>, ix: Int, iy: Int, fx: Int, fy: Int,
-                                     lanes: UnsafePointer<UInt64>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
-                                     side: Int) {
-        let w00 = (32 &- fx) &* (32 &- fy), w01 = fx &* (32 &- fy), w10 = (32 &- fx) &* fy, w11 = fx &* fy
-        var blend: UInt64 = halfInLanes
-        func add(_ sx: Int, _ sy: Int, _ w: Int) {
-            guard UInt(bitPattern: sx) < UInt(side), UInt(bitPattern: sy) < UInt(side) else { return }
-            blend &+= lanes[rows[sy] &+ columns[sx]] &* UInt64(w)
-        }
-        add(ix, iy, w00)
-        add(ix &+ 1, iy, w01)
-        add(ix, iy &+ 1, w10)
-        add(ix &+ 1, iy &+ 1, w11)
+    /// The bilinear blend at texture coordinate (u, v) (16.16 fixed point, rounding added) whose
+    /// four grid samples lie inside the grid, in lanes scaled by 1024 with the rounding added.
+    @inline(__always)
+    private static func blendInside(u: Int, v: Int, lanes: UnsafePointer<UInt64>, rows: UnsafePointer<Int>,
+                                    columns: UnsafePointer<Int>) -> UInt64 {
+        let ix = u &>> 16, iy = v &>> 16
+        let fx = (u &>> 11) & 31, fy = (v &>> 11) & 31
+        let top = lanes + rows[iy], bottom = lanes + rows[iy &+ 1]
+        let c0 = columns[ix], c1 = columns[ix &+ 1]
+        // Lanes hold a·(32 − f) + b·f ≤ 8160 after the horizontal blend and ≤ 261 632 after
+        // the vertical one and the rounding: no lane carries into the next.
+        let wx = UInt64(32 &- fx), ux = UInt64(fx)
+        let upper = top[c0] &* wx &+ top[c1] &* ux
+        let lower = bottom[c0] &* wx &+ bottom[c1] &* ux
+        return upper &* UInt64(32 &- fy) &+ lower &* UInt64(fy) &+ halfInLanes
+    }
+
+    /// The three channels of a blend (lanes scaled by 1024, rounding added) as bytes.
+    @inline(__always)
+    private static func store(_ blend: UInt64, to out: UnsafeMutablePointer<UInt8>) {
         out[0] = UInt8(truncatingIfNeeded: blend &>> 10)
         out[1] = UInt8(truncatingIfNeeded: blend &>> 31)
         out[2] = UInt8(truncatingIfNeeded: blend &>> 52)
+    }
+
+    /// A sample at texture coordinate (u, v) (16.16 fixed point, rounding added) that may touch
+    /// the grid's edge or lie past it: grid samples outside the grid are 0.
+    @inline(never)
+    private static func sampleAtEdge(out: UnsafeMutablePointer<UInt8>, u: Int, v: Int,
+                                     lanes: UnsafePointer<UInt64>, rows: UnsafePointer<Int>, columns: UnsafePointer<Int>,
+                                     side: Int) {
+        let ix = u &>> 16, iy = v &>> 16
+        let fx = (u &>> 11) & 31, fy = (v &>> 11) & 31
+        var blend: UInt64 = halfInLanes
+        func add(_ sx: Int, _ sy: Int, _ weight: Int) {
+            guard UInt(bitPattern: sx) < UInt(side), UInt(bitPattern: sy) < UInt(side) else { return }
+            blend &+= lanes[rows[sy] &+ columns[sx]] &* UInt64(weight)
+        }
+        add(ix, iy, (32 &- fx) &* (32 &- fy))
+        add(ix &+ 1, iy, fx &* (32 &- fy))
+        add(ix, iy &+ 1, (32 &- fx) &* fy)
+        add(ix &+ 1, iy &+ 1, fx &* fy)
+        store(blend, to: out)
     }
 
     /// 512 (half of the 1024 the two blends scale by) in each lane: rounds to nearest.
