@@ -18,7 +18,7 @@ public struct ServiceConfiguration: Sendable {
     /// Texture banks (`synthclips textures build`) that stand in for procedural pools.
     public var textureBanks: [String] = []
     /// Memory for cached textures.
-    public var textureCacheBytes = 1 << 30
+    public var textureCacheBytes = 2 << 30
     /// When set, every route but /healthz, /readyz and /openapi.yaml requires `Authorization: Bearer TOKEN`.
     public var token: String?
     /// Whether responses wait for their provenance row to be durable (the default) or skip

@@ -34,8 +34,8 @@ struct TextureOptions: ParsableArguments {
     @Option(name: .customLong("texture-bank"), help: "A texture bank written by `synthclips textures build` (repeatable).")
     var textureBanks: [String] = []
 
-    @Option(name: .customLong("texture-cache-mb"), help: "Memory for cached textures, in MiB.")
-    var textureCacheMB: Int = 1024
+    @Option(name: .customLong("texture-cache-mb"), help: "Memory for cached textures, in MiB (512 KiB per 256×256 texture).")
+    var textureCacheMB: Int = 2048
 
     func validate() throws {
         guard (0...1 << 20).contains(textureCacheMB) else { throw ValidationError("--texture-cache-mb must be in 0...1048576") }

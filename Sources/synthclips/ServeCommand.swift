@@ -37,7 +37,7 @@ struct ServeCommand: ParsableCommand {
     var images: String?
     @Option(name: .customLong("texture-bank"), help: "A texture bank written by `synthclips textures build` (repeatable; env SYNTHCLIPS_TEXTURE_BANKS, colon-separated).")
     var textureBanks: [String] = []
-    @Option(name: .customLong("texture-cache-mb"), help: "Memory for cached textures in MiB (env SYNTHCLIPS_TEXTURE_CACHE_MB; default 1024).")
+    @Option(name: .customLong("texture-cache-mb"), help: "Memory for cached textures in MiB (env SYNTHCLIPS_TEXTURE_CACHE_MB; default 2048: 4096 textures of 256×256).")
     var textureCacheMB: Int?
     @Option(name: .customLong("token-file"), help: "File holding a bearer token required by every route but health (env SYNTHCLIPS_TOKEN_FILE).")
     var tokenFile: String?

@@ -94,7 +94,7 @@ import Testing
 
     @Test func cacheComputesConcurrentRequestsOnceAndEvictsLeastRecentlyUsed() throws {
         let pool = CountingPool()
-        let store = TextureCache(byteLimit: 3 * 44)  // three 2×2 textures: 12 bytes and 32 of lanes each
+        let store = TextureCache(byteLimit: 3 * 32)  // three 2×2 textures, 8 bytes per texel
         let cache = store.pool(wrapping: pool)
         let results = parallelMap(Array(repeating: 7, count: 6), threads: 6) { try! cache.texture($0) }
         #expect(results.allSatisfy { $0.pixels[0] == 7 })
@@ -103,7 +103,7 @@ import Testing
         _ = try cache.texture(2)
         _ = try cache.texture(7)  // 7 becomes most recent; 1 is now the oldest
         _ = try cache.texture(3)  // evicts 1
-        #expect(store.bytes == 3 * 44 && store.entryCount == 3)
+        #expect(store.bytes == 3 * 32 && store.entryCount == 3)
         let before = pool.calls.current
         _ = try cache.texture(7)
         _ = try cache.texture(2)

@@ -188,6 +188,15 @@ import Testing
         }
     }
 
+    @Test func samplingLanesHoldTheTextureBytes() {
+        let pixels: [UInt8] = [0, 255, 1, 254, 128, 127] + (6..<5 * 3 * 3).map { UInt8($0 * 37 % 256) }
+        let texture = Texture(width: 5, height: 3, pixels: pixels)
+        let sampling = SamplingTexture(texture)
+        #expect(sampling.lanes[1] == UInt64(pixels[3]) | UInt64(pixels[4]) << 21 | UInt64(pixels[5]) << 42)
+        #expect(sampling.texture == texture)
+        #expect(sampling.byteCount == 5 * 3 * 8)
+    }
+
     @Test func texturedSamplingMatchesADirectEvaluation() {
         // A smooth texture: neighbouring grid samples differ by at most 1, so a coordinate that
         // lands in the neighbouring 1/32 bin (fixed point versus Double) moves a value by ≤ 1.
@@ -209,15 +218,12 @@ import Testing
         var frame = [UInt8](repeating: 0, count: side * side * 3)
         for (m, map) in maps.enumerated() {
             var worst = 0, exact = 0
-            texture.pixels.withUnsafeBufferPointer { bytes in
-                sampling.lanes.withUnsafeBufferPointer { lanes in
-                    frame.withUnsafeMutableBytes { buffer in
-                        let texels = TexelPointers(bytes: bytes.baseAddress!, lanes: lanes.baseAddress!)
-                        let paint = TexturedPaint(texels, grid: grid, map: map, tint: nil)!
-                        let target = FramePointer(base: buffer.baseAddress!, width: side)
-                        // Spans of several lengths and starts, as occlusion cuts them.
-                        for y in 0..<side { paint.fill(row: y, column: y % 7, count: side - y % 7 - y % 5, frame: target) }
-                    }
+            sampling.lanes.withUnsafeBufferPointer { lanes in
+                frame.withUnsafeMutableBytes { buffer in
+                    let paint = TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: map, tint: nil)!
+                    let target = FramePointer(base: buffer.baseAddress!, width: side)
+                    // Spans of several lengths and starts, as occlusion cuts them.
+                    for y in 0..<side { paint.fill(row: y, column: y % 7, count: side - y % 7 - y % 5, frame: target) }
                 }
             }
             for y in 0..<side {

@@ -70,18 +70,15 @@ struct FrameRenderer: ~Copyable {
                 continue
             }
             let texture = try textures.texture(index, frame: t)
-            grid.prepare(width: texture.texture.width, height: texture.texture.height)
+            grid.prepare(width: texture.width, height: texture.height)
             let map = object.pointee.textureMap(pose, circleTransform: circleTransform)
             let tint = appearance.tint ? object.pointee.color : nil
-            texture.texture.pixels.withUnsafeBufferPointer { texels in
-                texture.lanes.withUnsafeBufferPointer { lanes in
-                    let texture = TexelPointers(bytes: texels.baseAddress!, lanes: lanes.baseAddress!)
-                    // A map beyond fixed-point range (never for the presets) samples the texture
-                    // at canvas coordinates: deterministic, though it no longer moves with the object.
-                    let paint = TexturedPaint(texture, grid: grid, map: map, tint: tint)
-                        ?? TexturedPaint(texture, grid: grid, map: .translation(0, 0), tint: tint)!
-                    paintSpans(paint, frame: frame)
-                }
+            texture.lanes.withUnsafeBufferPointer { lanes in
+                // A map beyond fixed-point range (never for the presets) samples the texture
+                // at canvas coordinates: deterministic, though it no longer moves with the object.
+                let paint = TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: map, tint: tint)
+                    ?? TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: .translation(0, 0), tint: tint)!
+                paintSpans(paint, frame: frame)
             }
         }
     }

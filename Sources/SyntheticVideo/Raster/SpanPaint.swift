@@ -45,20 +45,14 @@ struct TexelGrid: ~Copyable {
     }
 }
 
-/// A texture's two forms as the painter reads them: RGB bytes, which integer translations copy,
-/// and the sampling lanes of `SamplingTexture`, which the bilinear sampler blends.
-struct TexelPointers {
-    let bytes: UnsafePointer<UInt8>
-    let lanes: UnsafePointer<UInt64>
-}
-
 /// A textured object's paint: each pixel samples the texture grid bilinearly at its texture
 /// coordinate, with OpenCV warpAffine's rules — coordinates rounded to 1/32 pixel, grid samples
 /// outside the texture are 0 (constant border) — in integer arithmetic. The texture coordinate
 /// of pixel (x, y) is a 16.16 fixed-point affine function of (x, y), the same wherever a span
 /// starts. With `tint`, the object's colour is added with saturation (D10).
 struct TexturedPaint: SpanPaint {
-    let texels: TexelPointers
+    /// The texels of a `SamplingTexture`: R, G, B in 21-bit lanes of a UInt64.
+    let lanes: UnsafePointer<UInt64>
     let columns: UnsafePointer<Int>
     let rows: UnsafePointer<Int>
     let side: Int
@@ -70,7 +64,7 @@ struct TexturedPaint: SpanPaint {
     let isTranslation: Bool
 
     /// nil when the map's coefficients are out of fixed-point range (degenerate transforms).
-    init?(_ texels: TexelPointers, grid: borrowing TexelGrid, map m: TextureMap, tint: RGB?) {
+    init?(lanes: UnsafePointer<UInt64>, grid: borrowing TexelGrid, map m: TextureMap, tint: RGB?) {
         func fixed(_ x: Double) -> Int? {
             let scaled = x * 65536
             guard scaled.isFinite, Swift.abs(scaled) < 1e12 else { return nil }
@@ -78,7 +72,7 @@ struct TexturedPaint: SpanPaint {
         }
         guard let ua = fixed(m.a), let ub = fixed(m.b), let ue = fixed(m.e + 1.0 / 64),
               let va = fixed(m.c), let vb = fixed(m.d), let ve = fixed(m.f + 1.0 / 64) else { return nil }
-        self.texels = texels
+        self.lanes = lanes
         columns = UnsafePointer(grid.columns.baseAddress!)
         rows = UnsafePointer(grid.rows.baseAddress!)
         side = grid.side
@@ -92,9 +86,9 @@ struct TexturedPaint: SpanPaint {
         let out = (frame.base + (y &* frame.width &+ x0) &* 3).assumingMemoryBound(to: UInt8.self)
         let u = ua &* x0 &+ ub &* y &+ ue, v = va &* x0 &+ vb &* y &+ ve
         if isTranslation {
-            Self.copyTexels(out: out, count: count, u: u, v: v, texels: texels.bytes, rows: rows, columns: columns, side: side)
+            Self.copyTexels(out: out, count: count, u: u, v: v, lanes: lanes, rows: rows, columns: columns, side: side)
         } else {
-            Self.sampleBilinear(out: out, count: count, u: u, v: v, ua: ua, va: va, lanes: texels.lanes,
+            Self.sampleBilinear(out: out, count: count, u: u, v: v, ua: ua, va: va, lanes: lanes,
                                 rows: rows, columns: columns, side: side)
         }
         // The tint is a second pass: the samples are bytes already, so adding it afterwards
@@ -113,7 +107,7 @@ struct TexturedPaint: SpanPaint {
     /// An integer translation: one texel per pixel, on one texture row. Pixel k reads grid
     /// column ix0 + k, so the pixels inside the grid are one range, found before the loop.
     @inline(never)
-    private static func copyTexels(out: UnsafeMutablePointer<UInt8>, count: Int, u: Int, v: Int, texels: UnsafePointer<UInt8>,
+    private static func copyTexels(out: UnsafeMutablePointer<UInt8>, count: Int, u: Int, v: Int, lanes: UnsafePointer<UInt64>,
                                    rows: UnsafePointer<Int>, columns: UnsafePointer<Int>, side: Int) {
         let ix0 = u >> 16, iy = v >> 16
         guard UInt(bitPattern: iy) < UInt(side) else {
@@ -122,11 +116,10 @@ struct TexturedPaint: SpanPaint {
         }
         let first = Swift.min(Swift.max(0 &- ix0, 0), count), end = Swift.min(Swift.max(side &- ix0, first), count)
         out.update(repeating: 0, count: 3 &* first)
-        let row = texels + 3 &* rows[iy]
+        let row = lanes + rows[iy]
         var p = out + 3 &* first
         for ix in (ix0 &+ first)..<(ix0 &+ end) {
-            let texel = row + 3 &* columns[ix]
-            (p[0], p[1], p[2]) = (texel[0], texel[1], texel[2])
+            store(row[columns[ix]] &<< 10, to: p)  // a texel is a blend of weight 1024 = 2¹⁰
             p += 3
         }
         p.update(repeating: 0, count: 3 &* (count &- end))

@@ -38,18 +38,20 @@ public struct Texture: Sendable, Hashable {
     }
 }
 
-/// A texture as the renderer samples it: its bytes, and its texels widened to one UInt64 each
-/// with R, G and B in 21-bit lanes (bits 0, 21 and 42). A bilinear sample then blends the
-/// three channels of a texel with one multiply, instead of unpacking three bytes
-/// (`TexturedPaint`); that made textured clips about a fifth faster. What the texture cache
-/// holds: 11 bytes per texel.
+/// A texture as the texture cache holds it and the renderer samples it: each texel widened to
+/// one UInt64 with R, G and B in 21-bit lanes (bits 0, 21 and 42). A bilinear sample then
+/// blends the three channels of a texel with one multiply instead of unpacking three bytes
+/// (`TexturedPaint`), which made textured clips about a third faster; the price is 8 bytes per
+/// texel instead of 3.
 struct SamplingTexture: Sendable {
-    let texture: Texture
+    let width: Int
+    let height: Int
     /// `width · height` texels, rows top to bottom.
     let lanes: [UInt64]
 
     init(_ texture: Texture) {
-        self.texture = texture
+        width = texture.width
+        height = texture.height
         lanes = texture.pixels.withUnsafeBufferPointer { bytes in
             (0..<texture.width * texture.height).map { (i: Int) -> UInt64 in
                 let r = UInt64(bytes[3 * i]), g = UInt64(bytes[3 * i + 1]), b = UInt64(bytes[3 * i + 2])
@@ -58,10 +60,21 @@ struct SamplingTexture: Sendable {
         }
     }
 
-    /// Bytes held for a texture of this size: 3 per texel and 8 more for the lanes.
-    static func byteCount(width: Int, height: Int) -> Int { width * height * 11 }
+    /// The texture's RGB bytes again (a new array: for the few uses outside the sampler).
+    var texture: Texture {
+        var pixels = [UInt8](repeating: 0, count: lanes.count * 3)
+        for (i, texel) in lanes.enumerated() {
+            pixels[3 * i] = UInt8(truncatingIfNeeded: texel)
+            pixels[3 * i + 1] = UInt8(truncatingIfNeeded: texel >> 21)
+            pixels[3 * i + 2] = UInt8(truncatingIfNeeded: texel >> 42)
+        }
+        return Texture(width: width, height: height, pixels: pixels)
+    }
 
-    var byteCount: Int { Self.byteCount(width: texture.width, height: texture.height) }
+    /// Bytes held for a texture of this size.
+    static func byteCount(width: Int, height: Int) -> Int { width * height * 8 }
+
+    var byteCount: Int { Self.byteCount(width: width, height: height) }
 }
 
 /// A numbered set of textures: id → RGB image, deterministically.

@@ -7,9 +7,9 @@ import Synchronization
 /// a warm cache and no cache give identical clips. `pool(wrapping:)` gives a pool that reads
 /// through the cache.
 ///
-/// Memory: a cached 256×256 texture costs 720 896 bytes, its 196 608 pixel bytes and the 524 288
-/// of its sampling lanes (`SamplingTexture`; what `bytes` counts and the limit bounds), plus
-/// about 150 bytes of bookkeeping (array headers, dictionary slot, entry).
+/// Memory: a cached 256×256 texture costs 524 288 bytes, 8 per texel in the form the renderer
+/// samples (`SamplingTexture`; what `bytes` counts and the limit bounds), plus about 100 bytes
+/// of bookkeeping (array header, dictionary slot, entry). `texture(_:)` rebuilds the RGB bytes.
 /// Eviction scans for the oldest entry (O(entries)); with ≤ 10⁵ entries that is well under the
 /// cost of generating one texture.
 public final class TextureCache: Sendable {
@@ -67,10 +67,10 @@ public final class TextureCache: Sendable {
     public var hits: Int { state.withLock { $0.hits } }
     /// Requests that computed the texture.
     public var misses: Int { state.withLock { $0.misses } }
-    /// Bytes the cache holds for a texture of this size: its pixels and sampling lanes.
+    /// Bytes the cache holds for a texture of this size.
     public static func charge(width: Int, height: Int) -> Int { SamplingTexture.byteCount(width: width, height: height) }
 
-    /// Bytes held now: pixels and sampling lanes.
+    /// Bytes held now.
     public var bytes: Int { state.withLock { $0.bytes } }
     /// Textures held now.
     public var entryCount: Int { state.withLock { $0.entries.count } }
@@ -154,7 +154,7 @@ public struct CachedTexturePool: TexturePool {
         try sampling(id).texture
     }
 
-    /// Texture `id` with its sampling lanes.
+    /// Texture `id` as the renderer samples it.
     func sampling(_ id: Int) throws(TextureError) -> SamplingTexture {
         try checkID(id)
         return try cache.texture(id, of: pool, key: key)

@@ -24,8 +24,9 @@ public final class TextureLibrary: Sendable {
         kind == .styleganOriented && configuration.textureDynamics == .latentWalk ? framesPerWalk : 1
     }
 
-    /// Procedural pools only, with a 256 MiB cache: the default of `VideoGenerator`.
-    public static let procedural = TextureLibrary(cacheBytes: 256 << 20)
+    /// Procedural pools only, with a 1 GiB cache (2048 textures of 256×256, twice a preset's
+    /// pool): the default of `VideoGenerator`.
+    public static let procedural = TextureLibrary(cacheBytes: 1 << 30)
 
     /// `banks` are pools written ahead of time, each standing in for the pool with its identity.
     public init(images: (any ImagePool)? = nil, banks: [any TexturePool] = [], cacheBytes: Int = 1 << 30) {

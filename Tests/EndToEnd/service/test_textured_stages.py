@@ -97,7 +97,7 @@ def test_dynamic_textures_equal_the_cli_and_count_every_frame_as_a_texture(serve
 
 
 def test_a_request_whose_cold_textures_could_not_stay_cached_is_413(server_factory):
-    server = server_factory("--texture-cache-mb", "4")   # room for 5 textures (704 KiB each); half of it per request
+    server = server_factory("--texture-cache-mb", "4")   # room for 8 textures (512 KiB each); half of it per request
     with server.h2() as h2:
         r = h2.get("/v1/batches/accelerating-stylegan/0", params={**SMALL, "textureCount": "40", "batch_size": "4"})
         assert r.status_code == 413, r.text
