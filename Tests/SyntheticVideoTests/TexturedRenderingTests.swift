@@ -242,4 +242,74 @@ import Testing
             #expect(exact > 0, "map \(m)")
         }
     }
+
+    /// The sampler's arithmetic written out per pixel and channel from the same fixed-point
+    /// coordinate: grid texel (gx, gy) is texel (⌊gx·W/G⌋, ⌊gy·H/G⌋), 0 outside the grid, and a
+    /// channel is (Σ weight·texel + 512) >> 10 over the four neighbours.
+    static func exactSample(_ texture: Texture, grid side: Int, u: Int, v: Int) -> [UInt8] {
+        let ix = u >> 16, iy = v >> 16, fx = (u >> 11) & 31, fy = (v >> 11) & 31
+        func texel(_ gx: Int, _ gy: Int, _ c: Int) -> Int {
+            guard (0..<side).contains(gx), (0..<side).contains(gy) else { return 0 }
+            return Int(texture.pixels[((gy * texture.height / side) * texture.width + gx * texture.width / side) * 3 + c])
+        }
+        return (0..<3).map { c in
+            let sum = texel(ix, iy, c) * (32 - fx) * (32 - fy) + texel(ix + 1, iy, c) * fx * (32 - fy)
+                + texel(ix, iy + 1, c) * (32 - fx) * fy + texel(ix + 1, iy + 1, c) * fx * fy
+            return UInt8((sum + 512) >> 10)
+        }
+    }
+
+    @Test func texturedSamplingIsExactInsideAtAndPastTheGridEdges() {
+        // Random texels in a 48×40 texture, which the 128-pixel grid repeats unevenly.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let pixels = (0..<48 * 40 * 3).map { _ -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        let texture = Texture(width: 48, height: 40, pixels: pixels)
+        let sampling = SamplingTexture(texture)
+        let side = 64
+        var grid = TexelGrid(side: 2 * side)
+        grid.prepare(width: 48, height: 40)
+        let maps = [
+            TextureMap.translation(-90, -3),                                          // runs off the right edge
+            TextureMap.translation(30, -100),                                         // off the left and bottom edges
+            TextureMap(a: 2.1, b: 0.3, c: -0.2, d: 1.9, e: -5.3, f: 3.7),             // across both edges
+            TextureMap(a: 0.866, b: -0.5, c: 0.5, d: 0.866, e: 10.5, f: -20.25),      // rotated
+            TextureMap(a: -1.7, b: 0.1, c: 0.05, d: -1.2, e: 130.4, f: 90.6),         // mirrored, past the right edge
+            // Column 63 samples grid column 127, the last: its right neighbour is outside, so a
+            // span ending there takes the tested loop, one ending at column 62 the untested one.
+            TextureMap(a: 0.5, b: 0, c: 0, d: 0.5, e: 95.5 - 1.0 / 64, f: 10 - 1.0 / 64),
+        ]
+        func fixed(_ x: Double) -> Int { Int((x * 65536).rounded(.toNearestOrEven)) }
+        var frame = [UInt8](repeating: 0, count: side * side * 3)
+        for (m, map) in maps.enumerated() {
+            // Each row in three spans of varying lengths, as occlusion cuts them.
+            var spans: [(y: Int, x: Int, count: Int)] = []
+            for y in 0..<side {
+                let a = (y * 5) % 20, b = Swift.min(side - 1, a + (y * 3) % 30 + 1)
+                for (x, end) in [(0, a), (a, b), (b, side - y % 2)] where end > x { spans.append((y, x, end - x)) }
+            }
+            frame.withUnsafeMutableBytes { buffer in
+                sampling.lanes.withUnsafeBufferPointer { lanes in
+                    let paint = TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: map, tint: nil)!
+                    let target = FramePointer(base: buffer.baseAddress!, width: side)
+                    for span in spans { paint.fill(row: span.y, column: span.x, count: span.count, frame: target) }
+                }
+            }
+            var mismatches = 0, outside = 0
+            for span in spans {
+                for x in span.x..<(span.x + span.count) {
+                    let y = span.y
+                    let u = fixed(map.a) * x + fixed(map.b) * y + fixed(map.e + 1.0 / 64)
+                    let v = fixed(map.c) * x + fixed(map.d) * y + fixed(map.f + 1.0 / 64)
+                    if !(0..<(2 * side - 1)).contains(u >> 16) || !(0..<(2 * side - 1)).contains(v >> 16) { outside += 1 }
+                    let expected = Self.exactSample(texture, grid: 2 * side, u: u, v: v)
+                    if Array(frame[(y * side + x) * 3..<(y * side + x) * 3 + 3]) != expected { mismatches += 1 }
+                }
+            }
+            #expect(mismatches == 0, "map \(m)")
+            #expect(outside > 0, "map \(m) reaches the grid's edge")
+        }
+    }
 }

@@ -90,7 +90,7 @@ public struct TextureLoad: Sendable, Hashable {
     }
 
     /// Loads it (into the cache).
-    public func load() throws(TextureError) { _ = try pool.texture(id) }
+    public func load() throws(TextureError) { _ = try pool.sampling(id) }
 
     /// The texture nearest-resized to side × side (an image shown on the whole canvas).
     func load(side: Int) throws(TextureError) -> Texture {

@@ -153,7 +153,7 @@ extension VideoGenerator {
         for start in stride(from: 0, to: ids.count, by: batch) {
             let slice = Array(ids[start..<Swift.min(ids.count, start + batch)])
             let results = parallelMap(slice, threads: threads) { (p, id) in
-                Result { () throws(TextureError) in _ = try pools[p].texture(id) }
+                Result { () throws(TextureError) in _ = try pools[p].sampling(id) }
             }
             for result in results { try result.get() }
             progress(start + slice.count, ids.count)

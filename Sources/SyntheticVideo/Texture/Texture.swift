@@ -13,7 +13,7 @@ public struct Texture: Sendable, Hashable {
         self.pixels = pixels
     }
 
-    /// Bytes of pixel data (what a cache charges for it).
+    /// Bytes of pixel data (a `TextureCache` holds 8 per pixel: see `SamplingTexture`).
     public var byteCount: Int { pixels.count }
 
     /// Lower-case hex SHA-256 of the pixel bytes.

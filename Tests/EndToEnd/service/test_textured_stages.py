@@ -97,9 +97,12 @@ def test_dynamic_textures_equal_the_cli_and_count_every_frame_as_a_texture(serve
 
 
 def test_a_request_whose_cold_textures_could_not_stay_cached_is_413(server_factory):
-    server = server_factory("--texture-cache-mb", "4")   # room for 8 textures (512 KiB each); half of it per request
+    # Room for 8 textures of 512 KiB, half of it per request. The batch needs all 10 textures of
+    # its pool: more than the 8 a request may generate itself, and more than the 4 it may keep
+    # (at the 192 KiB of RGB bytes alone, 10 would have fit).
+    server = server_factory("--texture-cache-mb", "4")
     with server.h2() as h2:
-        r = h2.get("/v1/batches/accelerating-stylegan/0", params={**SMALL, "textureCount": "40", "batch_size": "4"})
+        r = h2.get("/v1/batches/accelerating-stylegan/0", params={**SMALL, "textureCount": "10", "batch_size": "4"})
         assert r.status_code == 413, r.text
         assert "--texture-cache-mb" in r.json()["detail"]
 
