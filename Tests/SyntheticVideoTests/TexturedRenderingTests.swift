@@ -170,22 +170,29 @@ import Testing
 
     // MARK: The sampler against a direct evaluation
 
-    /// OpenCV-style warpAffine sampling written out in Double: the 2·res grid of a nearest-resized
-    /// texture, coordinates rounded to 1/32, bilinear weights, zero outside the grid.
+    /// OpenCV-style warpAffine sampling from a coordinate in Double: rounded to 1/32 (the
+    /// sampler's own rounding, `exactSample`, is of fixed-point coordinates).
     static func reference(_ texture: Texture, grid side: Int, u: Double, v: Double) -> [Int] {
-        let fu = (u * 32 + 0.5).rounded(.down), fv = (v * 32 + 0.5).rounded(.down)
-        let ix = Int((fu / 32).rounded(.down)), iy = Int((fv / 32).rounded(.down))
-        let fx = Int(fu) - ix * 32, fy = Int(fv) - iy * 32
-        func texel(_ gx: Int, _ gy: Int, _ c: Int) -> Int {
-            guard (0..<side).contains(gx), (0..<side).contains(gy) else { return 0 }
-            let tx = gx * texture.width / side, ty = gy * texture.height / side
-            return Int(texture.pixels[(ty * texture.width + tx) * 3 + c])
+        // In 1/32 units, then at the 16.16 scale (bits 11...15 hold the 1/32 fraction).
+        let fu = Int((u * 32 + 0.5).rounded(.down)), fv = Int((v * 32 + 0.5).rounded(.down))
+        return exactSample(texture, grid: side, u: fu << 11, v: fv << 11).map(Int.init)
+    }
+
+    /// A side × side frame (black elsewhere) with `spans` (row, first column, pixel count) painted
+    /// through `map` with the renderer's sampler, on the 2·side texture grid.
+    static func paint(_ texture: Texture, side: Int, map: TextureMap, spans: [(y: Int, x: Int, count: Int)]) -> [UInt8] {
+        let sampling = SamplingTexture(texture)
+        var grid = TexelGrid(side: 2 * side)
+        grid.prepare(width: texture.width, height: texture.height)
+        var frame = [UInt8](repeating: 0, count: side * side * 3)
+        frame.withUnsafeMutableBytes { buffer in
+            sampling.lanes.withUnsafeBufferPointer { lanes in
+                let paint = TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: map, tint: nil)!
+                let target = FramePointer(base: buffer.baseAddress!, width: side)
+                for span in spans { paint.fill(row: span.y, column: span.x, count: span.count, frame: target) }
+            }
         }
-        return (0..<3).map { c in
-            let top = texel(ix, iy, c) * (32 - fx) + texel(ix + 1, iy, c) * fx
-            let bottom = texel(ix, iy + 1, c) * (32 - fx) + texel(ix + 1, iy + 1, c) * fx
-            return (top * (32 - fy) + bottom * fy + 512) >> 10
-        }
+        return frame
     }
 
     @Test func samplingLanesHoldTheTextureBytes() {
@@ -205,27 +212,18 @@ import Testing
             for i in 0..<256 { pixels += [UInt8(i), UInt8(j), UInt8((i + j) / 2)] }
         }
         let texture = Texture(width: 256, height: 256, pixels: pixels)
-        let sampling = SamplingTexture(texture)
         let side = 64
-        var grid = TexelGrid(side: 2 * side)
-        grid.prepare(width: 256, height: 256)
         let maps = [
             TextureMap.translation(-3, -5),                                           // the fast path
             TextureMap(a: 0.9, b: 0.2, c: -0.15, d: 1.1, e: 2.3, f: -1.7),            // rotation, scale, shear
             TextureMap(a: 0.5, b: 0, c: 0, d: 0.5, e: 0.25, f: 0.75),                 // magnified
             TextureMap(a: -1.3, b: 0.4, c: 0.7, d: 1.9, e: 100.1, f: -20.6),          // mirrored, reaching past the border
         ]
-        var frame = [UInt8](repeating: 0, count: side * side * 3)
+        // Spans of several lengths and starts, as occlusion cuts them.
+        let spans = (0..<side).map { y in (y: y, x: y % 7, count: side - y % 7 - y % 5) }
         for (m, map) in maps.enumerated() {
             var worst = 0, exact = 0
-            sampling.lanes.withUnsafeBufferPointer { lanes in
-                frame.withUnsafeMutableBytes { buffer in
-                    let paint = TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: map, tint: nil)!
-                    let target = FramePointer(base: buffer.baseAddress!, width: side)
-                    // Spans of several lengths and starts, as occlusion cuts them.
-                    for y in 0..<side { paint.fill(row: y, column: y % 7, count: side - y % 7 - y % 5, frame: target) }
-                }
-            }
+            let frame = Self.paint(texture, side: side, map: map, spans: spans)
             for y in 0..<side {
                 for x in (y % 7)..<(side - y % 5) {
                     let expected = Self.reference(texture, grid: 2 * side, u: map.a * Double(x) + map.b * Double(y) + map.e,
@@ -243,9 +241,10 @@ import Testing
         }
     }
 
-    /// The sampler's arithmetic written out per pixel and channel from the same fixed-point
-    /// coordinate: grid texel (gx, gy) is texel (⌊gx·W/G⌋, ⌊gy·H/G⌋), 0 outside the grid, and a
-    /// channel is (Σ weight·texel + 512) >> 10 over the four neighbours.
+    /// The sampler's arithmetic written out per pixel and channel from a 16.16 fixed-point
+    /// coordinate: the 2·res grid of a nearest-resized texture (grid texel (gx, gy) is texel
+    /// (⌊gx·W/G⌋, ⌊gy·H/G⌋)), 0 outside the grid, bilinear weights in 1/32,
+    /// (Σ weight·texel + 512) >> 10 per channel.
     static func exactSample(_ texture: Texture, grid side: Int, u: Int, v: Int) -> [UInt8] {
         let ix = u >> 16, iy = v >> 16, fx = (u >> 11) & 31, fy = (v >> 11) & 31
         func texel(_ gx: Int, _ gy: Int, _ c: Int) -> Int {
@@ -267,10 +266,7 @@ import Testing
             return UInt8(truncatingIfNeeded: state >> 56)
         }
         let texture = Texture(width: 48, height: 40, pixels: pixels)
-        let sampling = SamplingTexture(texture)
         let side = 64
-        var grid = TexelGrid(side: 2 * side)
-        grid.prepare(width: 48, height: 40)
         let maps = [
             TextureMap.translation(-90, -3),                                          // runs off the right edge
             TextureMap.translation(30, -100),                                         // off the left and bottom edges
@@ -282,21 +278,14 @@ import Testing
             TextureMap(a: 0.5, b: 0, c: 0, d: 0.5, e: 95.5 - 1.0 / 64, f: 10 - 1.0 / 64),
         ]
         func fixed(_ x: Double) -> Int { Int((x * 65536).rounded(.toNearestOrEven)) }
-        var frame = [UInt8](repeating: 0, count: side * side * 3)
+        // Each row in three spans of varying lengths, as occlusion cuts them.
+        var spans: [(y: Int, x: Int, count: Int)] = []
+        for y in 0..<side {
+            let a = (y * 5) % 20, b = Swift.min(side - 1, a + (y * 3) % 30 + 1)
+            for (x, end) in [(0, a), (a, b), (b, side - y % 2)] where end > x { spans.append((y, x, end - x)) }
+        }
         for (m, map) in maps.enumerated() {
-            // Each row in three spans of varying lengths, as occlusion cuts them.
-            var spans: [(y: Int, x: Int, count: Int)] = []
-            for y in 0..<side {
-                let a = (y * 5) % 20, b = Swift.min(side - 1, a + (y * 3) % 30 + 1)
-                for (x, end) in [(0, a), (a, b), (b, side - y % 2)] where end > x { spans.append((y, x, end - x)) }
-            }
-            frame.withUnsafeMutableBytes { buffer in
-                sampling.lanes.withUnsafeBufferPointer { lanes in
-                    let paint = TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: map, tint: nil)!
-                    let target = FramePointer(base: buffer.baseAddress!, width: side)
-                    for span in spans { paint.fill(row: span.y, column: span.x, count: span.count, frame: target) }
-                }
-            }
+            let frame = Self.paint(texture, side: side, map: map, spans: spans)
             var mismatches = 0, outside = 0
             for span in spans {
                 for x in span.x..<(span.x + span.count) {
