@@ -13,8 +13,7 @@ import Synchronization
 /// Eviction scans for the oldest entry (O(entries)); with ≤ 10⁵ entries that is well under the
 /// cost of generating one texture.
 public final class TextureCache: Sendable {
-    /// Upper bound of `bytes`. A texture larger than the whole bound is served
-    /// but not kept.
+    /// Upper bound of `bytes`. A texture larger than the whole bound is served but not kept.
     public let byteLimit: Int
 
     private struct Key: Hashable {
