@@ -12,6 +12,7 @@ The binary is taken from $HTTP2_DEMO, else the first of .build-http2/{debug,rele
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,12 +34,16 @@ def demo_binary() -> str:
 
 class DemoServer:
     def __init__(self, *args: str):
+        # stderr goes to a file: a pipe nobody drains would block a server that logs a lot, and
+        # the file can be shown when a test fails.
+        self._stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([demo_binary(), "--port", "0", "--log-level", "warning", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         line = self.proc.stdout.readline()  # bounded: the server prints it at once or exits
         if not line.startswith("listening on port "):
             self.proc.kill()
-            raise RuntimeError(f"demo did not start: {line!r} {self.proc.stderr.read()}")
+            self.proc.wait(5)
+            raise RuntimeError(f"demo did not start: {line!r} {self.stderr()}")
         self.port = int(line.split()[-1])
         self.pid = self.proc.pid
 
@@ -56,6 +61,15 @@ class DemoServer:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def stderr(self, tail: int = 2000) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")[-tail:]
+
+    def describe(self) -> str:
+        """The process's state for a failure message: exit status or fd count, and its log."""
+        state = f"exited with {self.proc.returncode}" if not self.alive() else f"running, {self.fd_count()} fds"
+        return f"demo {state}; stderr: {self.stderr()!r}"
 
     def stop(self, timeout: float = 15) -> int:
         if self.proc.poll() is None:

@@ -39,10 +39,22 @@ def read_until_closed(s: socket.socket, limit: int = 1 << 20, timeout: float = 5
     raise AssertionError(f"connection not closed within {timeout}s; got {data[:200]!r}")
 
 
-def healthy(demo: DemoServer) -> bool:
+def health_problem(demo: DemoServer) -> str:
+    """Empty when GET /healthz over HTTP/2 answers "ok" within 5 s, else what went wrong."""
     r = subprocess.run(["curl", "-sS", "--max-time", "5", "--http2-prior-knowledge", demo.url("/healthz")],
                        capture_output=True, timeout=10)
-    return r.stdout == b"ok"
+    if r.stdout == b"ok":
+        return ""
+    return f"curl exit {r.returncode}, stdout {r.stdout[:200]!r}, stderr {r.stderr[-500:]!r}; {demo.describe()}"
+
+
+def healthy(demo: DemoServer) -> bool:
+    return not health_problem(demo)
+
+
+def assert_healthy(demo: DemoServer) -> None:
+    problem = health_problem(demo)
+    assert not problem, problem
 
 
 def test_garbage_instead_of_preface(demo: DemoServer):
@@ -58,7 +70,7 @@ def test_garbage_instead_of_preface(demo: DemoServer):
         s.sendall(PREFACE + b"\x00\x00\x04\x09\x00\x00\x00\x00\x07" + os.urandom(64))
         reply = read_until_closed(s)
         assert b"\x07" in reply  # a GOAWAY frame (type 7) came back before the close
-    assert demo.alive() and healthy(demo)
+    assert_healthy(demo)
 
 
 def test_oversize_headers(demo_factory):
@@ -74,7 +86,7 @@ def test_oversize_headers(demo_factory):
     with connect(demo) as s:
         s.sendall(b"GET /" + b"a" * 10000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
         assert read_until_closed(s).startswith(b"HTTP/1.1 414")
-    assert healthy(demo)
+    assert_healthy(demo)
 
 
 def test_request_body_limit(demo_factory):
@@ -166,7 +178,7 @@ def test_slow_sender_is_dropped(demo_factory):
     # A TLS-less connection that sends nothing at all.
     with connect(demo) as s:
         read_until_closed(s, timeout=5)
-    assert healthy(demo)
+    assert_healthy(demo)
 
 
 def test_idle_connection_closed(demo_factory):
@@ -180,7 +192,7 @@ def test_idle_connection_closed(demo_factory):
 
 
 def test_thousand_connections_no_fd_leak(demo: DemoServer):
-    assert healthy(demo)
+    assert_healthy(demo)
     time.sleep(0.3)
     baseline = demo.fd_count()
     opened = 0
@@ -196,8 +208,9 @@ def test_thousand_connections_no_fd_leak(demo: DemoServer):
         for s in socks:
             s.close()
     assert opened == 1000
-    assert wait_until(lambda: demo.fd_count() <= baseline, 10), (baseline, demo.fd_count())
-    assert healthy(demo)
+    # alive() first: a dead process's /proc/PID/fd is empty, which would pass for no leak.
+    assert wait_until(lambda: demo.alive() and demo.fd_count() <= baseline, 10), (baseline, demo.describe())
+    assert_healthy(demo)
 
 
 def test_connection_limit(demo_factory):
