@@ -79,6 +79,6 @@ public final class ClipRenderer {
             return
         }
         try frames.render(objects: objects, candidates: candidates, t: t, configuration: c, appearance: appearance,
-                          into: FramePointer(base: target, width: c.resolution))
+                          into: FramePointer(base: target, width: c.resolution, height: c.resolution))
     }
 }

@@ -55,7 +55,7 @@ import Testing
                 // Untextured: rendering cannot fail.
                 try! renderer.render(objects: objects, candidates: Array(objects.indices), t: t,
                                     configuration: generator.configuration, appearance: appearance,
-                                    into: FramePointer(base: buffer.baseAddress!, width: side))
+                                    into: FramePointer(base: buffer.baseAddress!, width: side, height: side))
             }
             // The index of the first differing byte, not the arrays: a message with 196,608
             // elements each takes minutes to format.

@@ -15,7 +15,7 @@ import Testing
         for y in 30...39 { (left[y], right[y]) = (10, 50) }
         pixels.withUnsafeMutableBytes { buffer in
             canvas.paint(rows: 0...39, left: left, right: right, paint: ColorPattern(RGB(1, 2, 3)),
-                         frame: FramePointer(base: buffer.baseAddress!, width: 100))
+                         frame: FramePointer(base: buffer.baseAddress!, width: 100, height: 40))
         }
         return canvas
     }
@@ -65,7 +65,7 @@ import Testing
             pixels.withUnsafeMutableBytes { buffer in
                 canvas.paint(rows: top...bottom, left: left, right: right,
                              paint: ColorPattern(RGB(UInt8(object & 255), UInt8(object >> 8), 7)),
-                             frame: FramePointer(base: buffer.baseAddress!, width: width))
+                             frame: FramePointer(base: buffer.baseAddress!, width: width, height: height))
             }
             // A random box: covered by tiles exactly when the model says so.
             let x0 = Int.random(in: 0..<width, using: &random), y0 = Int.random(in: 0..<height, using: &random)
@@ -103,7 +103,7 @@ import Testing
             right[missing] = 63
             let tile = PixelBox(minX: 66, maxX: 70, minY: missing & ~15, maxY: missing & ~15)
             pixels.withUnsafeMutableBytes { buffer in
-                let frame = FramePointer(base: buffer.baseAddress!, width: width)
+                let frame = FramePointer(base: buffer.baseAddress!, width: width, height: height)
                 canvas.paint(rows: 0...height - 1, left: left, right: right, paint: ColorPattern(RGB(1, 1, 1)), frame: frame)
                 (left[missing], right[missing]) = (80, width - 1)
                 canvas.paint(rows: missing...missing, left: left, right: right, paint: ColorPattern(RGB(1, 1, 1)), frame: frame)
@@ -115,5 +115,28 @@ import Testing
                 #expect(all, "row \(missing)")
             }
         }
+    }
+
+    /// A fill writes exactly its run: every length up to 40 pixels, starting at the frame's
+    /// first pixel, across a row end, and ending at the frame's last pixel (where the 16-pixel
+    /// blend block no longer fits); every other byte keeps its value.
+    @Test func fillWritesExactlyItsRun() {
+        let width = 23, height = 5, color = RGB(200, 100, 50)
+        var random = CounterRandomTests.SplitMix64(state: 11)
+        let background = (0..<width * height * 3).map { _ in UInt8.random(in: 0...255, using: &random) }
+        var wrong: [String] = []
+        for count in 0...40 {
+            for start in [0, width - 3, width * height - count] where start >= 0 {
+                var pixels = background
+                pixels.withUnsafeMutableBytes { buffer in
+                    FramePointer(base: buffer.baseAddress!, width: width, height: height)
+                        .fill(row: start / width, column: start % width, count: count, pattern: ColorPattern(color))
+                }
+                var expected = background
+                for i in start..<start + count { expected.replaceSubrange(i * 3..<i * 3 + 3, with: [color.r, color.g, color.b]) }
+                if pixels != expected { wrong.append("count \(count) at \(start)") }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
     }
 }

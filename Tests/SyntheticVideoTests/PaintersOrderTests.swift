@@ -15,7 +15,7 @@ import Testing
         frame.withUnsafeMutableBytes { buffer in
             try! renderer.render(objects: objects, candidates: Array(objects.indices), t: 0, configuration: Configuration(),
                                  appearance: ClipAppearance(background: background),
-                                 into: FramePointer(base: buffer.baseAddress!, width: 32))
+                                 into: FramePointer(base: buffer.baseAddress!, width: 32, height: 32))
         }
         return frame
     }

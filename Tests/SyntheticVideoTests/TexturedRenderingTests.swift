@@ -188,7 +188,7 @@ import Testing
         frame.withUnsafeMutableBytes { buffer in
             sampling.lanes.withUnsafeBufferPointer { lanes in
                 let paint = TexturedPaint(lanes: lanes.baseAddress!, grid: grid, map: map, tint: nil)!
-                let target = FramePointer(base: buffer.baseAddress!, width: side)
+                let target = FramePointer(base: buffer.baseAddress!, width: side, height: side)
                 for span in spans { paint.fill(row: span.y, column: span.x, count: span.count, frame: target) }
             }
         }

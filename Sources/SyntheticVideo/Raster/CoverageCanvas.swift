@@ -220,13 +220,21 @@ struct CoverageCanvas: ~Copyable {
 struct FramePointer {
     let base: UnsafeMutableRawPointer
     let width: Int
+    /// The last byte address where a block of 16 pixels (48 bytes) still fits inside the frame.
+    private let lastBlock: UnsafeMutableRawPointer
 
-    /// Writes `count` pixels of one colour starting at (column, row). Runs of four or more pixels
-    /// are written as blocks of the repeating pattern, the last block aligned to the run's end
-    /// (overlapping the one before with identical bytes), so there is no per-pixel tail loop.
-    /// Blocks of 16 pixels (three 16-byte stores) keep most runs (27 pixels on average for
-    /// `accelerating-shapes`) to at most one trip round the loop, whose exit mispredicts when
-    /// the trip count changes.
+    init(base: UnsafeMutableRawPointer, width: Int, height: Int) {
+        self.base = base
+        self.width = width
+        lastBlock = base + (width * height - 16) * 3
+    }
+
+    /// Writes `count` pixels of one colour starting at (column, row). A run of 16 pixels or more
+    /// is written as blocks of 16 pixels of the repeating pattern (three 16-byte stores), the
+    /// last block aligned to the run's end (overlapping the one before with identical bytes).
+    /// A shorter run is one block that keeps the bytes past the run (load, blend, store): the
+    /// same instructions for every length, so no branch on the length to mispredict. The block
+    /// may reach into the next row; the frame's last pixels take the exact path.
     @inline(__always)
     func fill(row: Int, column: Int, count: Int, pattern: ColorPattern) {
         let start = base + (row &* width &+ column) &* 3
@@ -238,12 +246,8 @@ struct FramePointer {
                 p += 48
             }
             pattern.store16(last)
-        } else if count >= 8 {
-            pattern.store8(start)
-            pattern.store8(start + (count &- 8) &* 3)
-        } else if count >= 4 {
-            pattern.store4(start)
-            pattern.store4(start + (count &- 4) &* 3)
+        } else if start <= lastBlock {
+            pattern.blend16(start, count: count)
         } else {
             var p = start
             for _ in 0..<count {
@@ -275,17 +279,20 @@ struct ColorPattern {
         (p + 32).storeBytes(of: SIMD2(w1.littleEndian, w2.littleEndian), as: SIMD2<UInt64>.self)
     }
 
+    /// The first `count` (< 16) pixels of sixteen; the rest of the 48 bytes keep their value.
     @inline(__always)
-    func store8(_ p: UnsafeMutableRawPointer) {
-        p.storeBytes(of: w0.littleEndian, as: UInt64.self)
-        (p + 8).storeBytes(of: w1.littleEndian, as: UInt64.self)
-        (p + 16).storeBytes(of: w2.littleEndian, as: UInt64.self)
+    func blend16(_ p: UnsafeMutableRawPointer, count: Int) {
+        let bytes = SIMD16<Int8>(repeating: Int8(truncatingIfNeeded: count &* 3))
+        let lane = SIMD16<Int8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        Self.blend(p, SIMD2(w0.littleEndian, w1.littleEndian), where: lane .< bytes)
+        Self.blend(p + 16, SIMD2(w2.littleEndian, w0.littleEndian), where: lane &+ 16 .< bytes)
+        Self.blend(p + 32, SIMD2(w1.littleEndian, w2.littleEndian), where: lane &+ 32 .< bytes)
     }
 
     @inline(__always)
-    func store4(_ p: UnsafeMutableRawPointer) {
-        p.storeBytes(of: w0.littleEndian, as: UInt64.self)
-        (p + 8).storeBytes(of: UInt32(truncatingIfNeeded: w1).littleEndian, as: UInt32.self)
+    private static func blend(_ p: UnsafeMutableRawPointer, _ words: SIMD2<UInt64>, where mask: SIMDMask<SIMD16<Int8>>) {
+        let old = p.loadUnaligned(as: SIMD16<Int8>.self)
+        p.storeBytes(of: old.replacing(with: unsafeBitCast(words, to: SIMD16<Int8>.self), where: mask), as: SIMD16<Int8>.self)
     }
 
     @inline(__always)
