@@ -215,6 +215,31 @@ import Testing
         }
     }
 
+    /// The four-lane `sincos` gives every lane the scalar's bits, in every lane position, on
+    /// ordinary, boundary (k·π/4 and its neighbours, the kernels' 0.3 and 0.78125 switches,
+    /// signed zeros) and fallback arguments (|x·2/π| ≥ 2⁵¹, non-finite).
+    @Test func fourLanesGiveTheScalarBits() {
+        var points = Array(Self.mainPoints.prefix(20_000) + Self.widePoints.prefix(2_000) + Self.nearMultiplesOfHalfPi)
+        for k in -100...100 {
+            let x = Double(k) * (Double.pi / 4)
+            points += [x.nextDown, x, x.nextUp]
+        }
+        for edge in [0.3, 0.78125] { points += [edge.nextDown, edge, edge.nextUp, -edge] }
+        points += [0, -0.0, 0x1p51, -0x1p52, 0x1p62, 1e300, .infinity, -.infinity, .nan, .leastNonzeroMagnitude]
+        // Every point in every lane: shift the window by one each round.
+        for shift in 0..<4 {
+            let shifted = Array(points[shift...]) + Array(points[..<shift])
+            for start in stride(from: 0, to: shifted.count - 3, by: 4) {
+                let x = DeterministicMath.Lanes(shifted[start..<(start + 4)])
+                let (s, c) = DeterministicMath.sincos(x)
+                for j in 0..<4 {
+                    let (es, ec) = DeterministicMath.sincos(x[j])
+                    #expect(s[j].bitPattern == es.bitPattern && c[j].bitPattern == ec.bitPattern, "x = \(x[j])")
+                }
+            }
+        }
+    }
+
     @Test func pythagoreanIdentity() {
         var worst = 0.0
         for x in Self.mainPoints + Self.widePoints {

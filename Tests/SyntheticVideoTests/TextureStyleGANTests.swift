@@ -173,6 +173,31 @@ import Testing
         #expect(w0.constant != w400.constant && w0.convAffine != w400.convAffine)
     }
 
+    /// A style matrix keeps its rows interleaved in groups of eight; every row's style is the sum
+    /// of its own products in the order of j, bit for bit, whatever the group or lane (13 rows:
+    /// one full group and one partial).
+    @Test func styleMatrixRowsAreTheirOwnSums() {
+        var random = TextureRandom(digest: SceneDigest(sha256: [UInt8](repeating: 7, count: 32)), seed: 1, index: 0)
+        let matrix = StyleMatrix(rows: 13, wDim: 24, random: &random)
+        let w = ArraySlice((0..<24).map { _ in random.gaussian() })
+        let styles = matrix.styles(w)
+        #expect(styles.count == 13)
+        var again = TextureRandom(digest: SceneDigest(sha256: [UInt8](repeating: 7, count: 32)), seed: 1, index: 0)
+        var drawn = [Float]()
+        while drawn.count < 13 * 24 {
+            let (a, b) = again.gaussianPair()
+            drawn += [Float(a), Float(b)]
+        }
+        for r in 0..<13 {
+            var sum = 0.0
+            for j in 0..<24 {
+                #expect(matrix[r, j] == drawn[r * 24 + j])
+                sum += Double(drawn[r * 24 + j]) * w[w.startIndex + j]
+            }
+            #expect(styles[r].bitPattern == (sum * (1 / Double(24).squareRoot()) + 1).bitPattern, "row \(r)")
+        }
+    }
+
     @Test func invalidParametersAreRejected() {
         #expect(throws: TextureError.self) { try StyleGANOrientedTexturePool(seed: 0, resolution: 100) }
         #expect(throws: TextureError.self) { try StyleGANOrientedTexturePool(seed: 0, count: 0) }

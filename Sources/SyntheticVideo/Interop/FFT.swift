@@ -32,8 +32,8 @@
 ///   multiply-adds (GCC's default `-ffp-contract=fast`), so the same source gives other bits there.
 /// - Neither library can keep the promise by itself, and at 256² (the statistical textures' size)
 ///   a straightforward Swift transform is as fast as KissFFT and within 1.3× of FFTW. So this is a small Swift mixed-radix FFT (KissFFT's recursive
-///   decimation-in-time structure: radix-4, -2 and -3 butterflies, a generic O(p²) butterfly for
-///   other primes such as the 19 of 513 = 3³·19), with twiddles from `DeterministicMath.sincos`
+///   decimation-in-time structure: radix-4, -2 and -3 butterflies, an O(p²) butterfly for other
+///   primes such as the 19 of 513 = 3³·19, through sums and differences of mirrored inputs), with twiddles from `DeterministicMath.sincos`
 ///   and only IEEE basic operations (Swift never contracts into FMA), so its bits are the same
 ///   on every CPU, OS and C library. No new C dependency, no licence question.
 ///
@@ -124,13 +124,24 @@ struct FFTPlan: Sendable {
     func transformLines(re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, count: Int,
                         elementStride: Int, lineStride: Int, inverse: Bool, buffer: UnsafeMutablePointer<FFTLanes>) {
         let inRe = buffer, inIm = buffer + n, outRe = buffer + 2 * n, outIm = buffer + 3 * n
-        for k in 0..<n {
+        // Four whole rows (contiguous lines): 4 × 4 blocks, each read as four vectors and
+        // transposed in registers, instead of a strided scalar load per lane.
+        let blocks = elementStride == 1 && count == FFTLanes.scalarCount ? n / 4 : 0
+        for b in 0..<blocks {
+            FFTLanes.transposedLoad(re + 4 * b, lineStride: lineStride, into: inRe + 4 * b)
+            FFTLanes.transposedLoad(im + 4 * b, lineStride: lineStride, into: inIm + 4 * b)
+        }
+        for k in (4 * blocks)..<n {
             inRe[k] = .gather(re + k * elementStride, stride: lineStride, count: count)
             inIm[k] = .gather(im + k * elementStride, stride: lineStride, count: count)
         }
         transform(inRe: inRe, inIm: inIm, stride: 1, outRe: outRe, outIm: outIm, inverse: inverse,
                   scratch: buffer + 4 * n)
-        for k in 0..<n {
+        for b in 0..<blocks {
+            FFTLanes.transposedStore(outRe + 4 * b, to: re + 4 * b, lineStride: lineStride)
+            FFTLanes.transposedStore(outIm + 4 * b, to: im + 4 * b, lineStride: lineStride)
+        }
+        for k in (4 * blocks)..<n {
             outRe[k].scatter(re + k * elementStride, stride: lineStride, count: count)
             outIm[k].scatter(im + k * elementStride, stride: lineStride, count: count)
         }
@@ -285,29 +296,54 @@ struct FFTPlan: Sendable {
         }
     }
 
+    /// An odd prime radix p (the 19 of 513 = 3³·19): the inputs y_q = F[u + q·m]·w^(q·u·fstride)
+    /// (the previous stages' twiddles), then the p-point DFT through the sums and differences
+    /// of mirrored inputs, a_q = y_q + y_(p−q) and b_q = y_q − y_(p−q) (q = 1…h, h = (p − 1)/2):
+    /// X_k = y₀ + Σ a_q·cos θ − i·Σ b_q·sin θ and X_(p−k) = y₀ + Σ a_q·cos θ + i·Σ b_q·sin θ with
+    /// θ = 2π·qk/p, so h² real-by-complex products per pair of outputs instead of (p − 1)² complex
+    /// ones per output: a quarter of the multiplications of the textbook sum.
     private func butterflyGeneric(_ fr: UnsafeMutablePointer<FFTLanes>, _ fi: UnsafeMutablePointer<FFTLanes>,
                                   _ fstride: Int, _ m: Int, _ p: Int, _ t: Tables) {
-        let sr = t.scratch, si = t.scratch + p
+        precondition(p & 1 == 1, "FFTPlan: the generic butterfly takes odd radices")
+        let h = p / 2
+        let sr = t.scratch, si = t.scratch + p   // y₀, then a_q at q and b_q at h + q
+        let kernel = n / p                         // twiddle index of e^(−2πi/p)
         for u in 0..<m {
-            var k = u
-            for q in 0..<p { sr[q] = fr[k]; si[q] = fi[k]; k += m }
-            k = u
-            for _ in 0..<p {
-                // twidx = q·fstride·k mod n, stepped by fstride·k (< fstride·m·p = n); the wrap is
-                // an unsigned minimum rather than a branch (its pattern defeats the predictor).
-                let step = UInt(fstride * k)
-                var twidx: UInt = 0
-                var accr = sr[0], acci = si[0]
-                for q in 1..<p {
-                    twidx &+= step
-                    twidx = Swift.min(twidx, twidx &- UInt(n))
-                    let (wr, wi) = t.twiddle(Int(twidx))
-                    accr = accr + (sr[q] * wr - si[q] * wi)
-                    acci = acci + (sr[q] * wi + si[q] * wr)
+            let y0r = fr[u], y0i = fi[u]
+            var sumr = y0r, sumi = y0i
+            for q in 1...h {
+                let (w1r, w1i) = t.twiddle(q &* u &* fstride)
+                let (w2r, w2i) = t.twiddle((p - q) &* u &* fstride)
+                let xr = fr[u + q * m], xi = fi[u + q * m]
+                let zr = fr[u + (p - q) * m], zi = fi[u + (p - q) * m]
+                let y1r = xr * w1r - xi * w1i, y1i = xr * w1i + xi * w1r
+                let y2r = zr * w2r - zi * w2i, y2i = zr * w2i + zi * w2r
+                sr[q] = y1r + y2r
+                si[q] = y1i + y2i
+                sr[h + q] = y1r - y2r
+                si[h + q] = y1i - y2i
+                sumr = sumr + sr[q]
+                sumi = sumi + si[q]
+            }
+            fr[u] = sumr
+            fi[u] = sumi
+            for k in 1...h {
+                var cr = y0r, ci = y0i, dr = FFTLanes(), di = FFTLanes()
+                var index: UInt = 0   // q·k mod p, stepped by k; the wrap is an unsigned minimum
+                for q in 1...h {
+                    index &+= UInt(k)
+                    index = Swift.min(index, index &- UInt(p))
+                    let (c, minusS) = t.twiddle(Int(index) &* kernel)   // (cos θ, −sin θ)
+                    cr = cr + sr[q] * c
+                    ci = ci + si[q] * c
+                    dr = dr + sr[h + q] * minusS
+                    di = di + si[h + q] * minusS
                 }
-                fr[k] = accr
-                fi[k] = acci
-                k += m
+                // X_k = C − i·S and X_(p−k) = C + i·S with S = Σ b·sin θ = −(dr + i·di).
+                fr[u + k * m] = cr - di
+                fi[u + k * m] = ci + dr
+                fr[u + (p - k) * m] = cr + di
+                fi[u + (p - k) * m] = ci - dr
             }
         }
     }
@@ -328,6 +364,31 @@ extension FFTLanes {
         var v = FFTLanes()
         for j in 0..<count { v[j] = p[j &* stride] }
         return v
+    }
+
+    /// Elements 0…3 of four lines (line j at p + j·lineStride) as four vectors, vector k holding
+    /// element k of every line.
+    @inline(__always)
+    static func transposedLoad(_ p: UnsafePointer<Double>, lineStride: Int, into out: UnsafeMutablePointer<FFTLanes>) {
+        let raw = UnsafeRawPointer(p), step = lineStride &* 8
+        let a = raw.loadUnaligned(as: FFTLanes.self), b = raw.loadUnaligned(fromByteOffset: step, as: FFTLanes.self)
+        let c = raw.loadUnaligned(fromByteOffset: 2 &* step, as: FFTLanes.self)
+        let d = raw.loadUnaligned(fromByteOffset: 3 &* step, as: FFTLanes.self)
+        out[0] = FFTLanes(a[0], b[0], c[0], d[0])
+        out[1] = FFTLanes(a[1], b[1], c[1], d[1])
+        out[2] = FFTLanes(a[2], b[2], c[2], d[2])
+        out[3] = FFTLanes(a[3], b[3], c[3], d[3])
+    }
+
+    /// The inverse of `transposedLoad`: vector k's lane j to element k of line j.
+    @inline(__always)
+    static func transposedStore(_ vectors: UnsafePointer<FFTLanes>, to p: UnsafeMutablePointer<Double>, lineStride: Int) {
+        let raw = UnsafeMutableRawPointer(p), step = lineStride &* 8
+        let (e0, e1, e2, e3) = (vectors[0], vectors[1], vectors[2], vectors[3])
+        raw.storeBytes(of: FFTLanes(e0[0], e1[0], e2[0], e3[0]), as: FFTLanes.self)
+        raw.storeBytes(of: FFTLanes(e0[1], e1[1], e2[1], e3[1]), toByteOffset: step, as: FFTLanes.self)
+        raw.storeBytes(of: FFTLanes(e0[2], e1[2], e2[2], e3[2]), toByteOffset: 2 &* step, as: FFTLanes.self)
+        raw.storeBytes(of: FFTLanes(e0[3], e1[3], e2[3], e3[3]), toByteOffset: 3 &* step, as: FFTLanes.self)
     }
 
     /// Writes lanes 0..<count to p[0], p[stride], ….

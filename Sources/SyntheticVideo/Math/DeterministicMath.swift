@@ -13,10 +13,17 @@
 /// Not-a-number, infinite or huge arguments (|x| ≥ 2⁶²) give a meaningless value, never a trap.
 public enum DeterministicMath {
     // π/2 = pio2_1 + pio2_2 + pio2_3 (+ a tail below 10⁻³¹); the first two have 33 significant bits.
-    private static let pio2_1 = 1.57079632673412561417e+00
-    private static let pio2_2 = 6.07710050630396597660e-11
-    private static let pio2_3 = 2.02226624871116645580e-21
-    private static let twoOverPi = 6.36619772367581382433e-01
+    static let pio2_1 = 1.57079632673412561417e+00
+    static let pio2_2 = 6.07710050630396597660e-11
+    static let pio2_3 = 2.02226624871116645580e-21
+    static let twoOverPi = 6.36619772367581382433e-01
+    // fdlibm's kernel coefficients (`__kernel_sin` S1…S6, `__kernel_cos` C1…C6).
+    static let s1 = -1.66666666666666324348e-01, s2 = 8.33333333332248946124e-03
+    static let s3 = -1.98412698298579493134e-04, s4 = 2.75573137070700676789e-06
+    static let s5 = -2.50507602534068634195e-08, s6 = 1.58969099521155010221e-10
+    static let c1 = 4.16666666666666019037e-02, c2 = -1.38888888888741095749e-03
+    static let c3 = 2.48015872894767294178e-05, c4 = -2.75573143513906633035e-07
+    static let c5 = 2.08757232129817482790e-09, c6 = -1.13596475577881948265e-11
 
     /// sin(x) and cos(x) together (one reduction). Branch-free on the quadrant and the kernels'
     /// ranges: both are data (a random phase picks each with equal odds), and a mispredicted
@@ -58,19 +65,15 @@ public enum DeterministicMath {
     private static func kernelSin(_ x: Double) -> Double {
         let z = x * x
         let v = z * x
-        let r = 8.33333333332248946124e-03 + z * (-1.98412698298579493134e-04
-            + z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08
-            + z * 1.58969099521155010221e-10)))
-        return x + v * (-1.66666666666666324348e-01 + z * r)
+        let r = s2 + z * (s3 + z * (s4 + z * (s5 + z * s6)))
+        return x + v * (s1 + z * r)
     }
 
     /// cos on [−π/4, π/4] (fdlibm `__kernel_cos`, error < 1 ulp there).
     @inline(__always)
     private static func kernelCos(_ x: Double) -> Double {
         let z = x * x
-        let r = z * (4.16666666666666019037e-02 + z * (-1.38888888888741095749e-03
-            + z * (2.48015872894767294178e-05 + z * (-2.75573143513906633035e-07
-            + z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))))
+        let r = z * (c1 + z * (c2 + z * (c3 + z * (c4 + z * (c5 + z * c6)))))
         let ax = Swift.abs(x)
         let small = 1.0 - (0.5 * z - z * r)
         // For |x| ≥ 0.3 subtract a short-mantissa x²/… term first to keep 1 − ½x² accurate.

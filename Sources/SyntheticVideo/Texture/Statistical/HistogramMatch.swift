@@ -43,56 +43,71 @@ struct HistogramTarget: Sendable {
     func match(_ values: inout [Double]) {
         guard let (minimum, maximum) = Self.extremes(values), maximum > minimum else { return }
         let bins = cdf.count - 1
-        let step = (maximum - minimum) / Double(bins)
-        let scale = Double(bins) / (maximum - minimum)
-        var counts = [Int](repeating: 0, count: bins)
-        for v in values { counts[Swift.min(Int((v - minimum) * scale), bins - 1)] += 1 }
+        let scale = Double(bins) / (maximum - minimum)   // bins per unit
+        // Each value is replaced by its position t = (v − min)·scale, and bin ⌊t⌋ (the maximum in
+        // the last bin) counted in one of four partial histograms (value i in partial i mod 4):
+        // runs of values in one bin, common in the peaked wavelet bands, would otherwise wait
+        // on the previous increment of one counter.
+        var partial = [Int](repeating: 0, count: 4 * bins)
+        values.withUnsafeMutableBufferPointer { v in
+            partial.withUnsafeMutableBufferPointer { h in
+                for i in 0..<v.count {
+                    let t = (v[i] - minimum) * scale
+                    v[i] = t
+                    h[(i & 3) &* bins &+ Swift.min(Int(t), bins - 1)] += 1
+                }
+            }
+        }
         // Source CDF at its edges → target values.
         var mapped = [Double](repeating: 0, count: bins + 1)
-        var running = 0.0
+        var running = 0
         var hint = 0
         let total = Double(values.count)
         mapped[0] = quantile(0, hint: &hint)
         for k in 0..<bins {
-            running += Double(counts[k])
-            mapped[k + 1] = quantile(running / total, hint: &hint)
+            running += partial[k] + partial[bins + k] + partial[2 * bins + k] + partial[3 * bins + k]
+            mapped[k + 1] = quantile(Double(running) / total, hint: &hint)
         }
-        for i in 0..<values.count {
-            let t = (values[i] - minimum) / step
-            let k = Swift.min(Int(t), bins - 1)
-            let f = t - Double(k)
-            values[i] = mapped[k] + (mapped[k + 1] - mapped[k]) * f
+        values.withUnsafeMutableBufferPointer { v in
+            mapped.withUnsafeBufferPointer { m in
+                for i in 0..<v.count {
+                    let t = v[i]
+                    let k = Swift.min(Int(t), bins - 1)
+                    v[i] = m[k] + (m[k + 1] - m[k]) * (t - Double(k))
+                }
+            }
         }
     }
 }
 
 extension HistogramTarget {
-    /// `(values.min(), values.max())` in one pass, with their exact semantics (the first of equal
-    /// extremes is kept: `v < lowest` and `highest < v`, as `min()` and `max()` compare).
+    /// `(values.min(), values.max())` of finite values, in four lanes (element k in lane k mod 4)
+    /// combined at the end.
     static func extremes(_ values: [Double]) -> (Double, Double)? {
-        guard var lowest = values.first else { return nil }
-        var highest = lowest
-        for v in values.dropFirst() {
-            if v < lowest { lowest = v }
-            if highest < v { highest = v }
+        guard let first = values.first else { return nil }
+        return values.withUnsafeBufferPointer { v in
+            var lowest = SIMD4(repeating: first), highest = lowest
+            let raw = UnsafeRawPointer(v.baseAddress!)
+            var k = 0
+            while k + 4 <= v.count {
+                let x = raw.loadUnaligned(fromByteOffset: k &* 8, as: SIMD4<Double>.self)
+                lowest = pointwiseMin(lowest, x)
+                highest = pointwiseMax(highest, x)
+                k += 4
+            }
+            var low = lowest.min(), high = highest.max()
+            for x in v[k...] {
+                low = Swift.min(low, x)
+                high = Swift.max(high, x)
+            }
+            return (low, high)
         }
-        return (lowest, highest)
     }
-}
-
-/// Mean and population standard deviation.
-func meanAndStd(_ values: [Double]) -> (Double, Double) {
-    var sum = 0.0
-    for v in values { sum += v }
-    let mean = sum / Double(values.count)
-    var squares = 0.0
-    for v in values { let d = v - mean; squares += d * d }
-    return (mean, (squares / Double(values.count)).squareRoot())
 }
 
 /// Rescales `values` to the given mean and standard deviation (population).
 func standardise(_ values: inout [Double], mean: Double, std: Double) {
-    let (m, s) = meanAndStd(values)
+    let (m, s) = LaneSum.meanAndStd(values)
     let scale = s > 0 ? std / s : 0
     for i in 0..<values.count { values[i] = (values[i] - m) * scale + mean }
 }

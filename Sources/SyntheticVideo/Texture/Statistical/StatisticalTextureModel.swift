@@ -12,6 +12,8 @@ struct StatisticalTextureModel: Sendable {
     let slope: Double
     let anisotropy: Double
     let magnitude: [Double]
+    /// Σ magnitude² (the energy of every spectrum with this magnitude).
+    let magnitudeEnergy: Double
     /// §7.4: per channel and band (high-pass, then level-major 4 orientations): target mean, std
     /// and histogram.
     let bandTargets: [[(mean: Double, std: Double, histogram: HistogramTarget)]]
@@ -94,6 +96,7 @@ struct StatisticalTextureModel: Sendable {
         for ky in 0..<n { for kx in 0..<n { magnitude[ky * n + kx] = 1 / (Double.ulpOfOne + px[kx] + py[ky]) } }
         magnitude[0] = 0
         self.magnitude = magnitude
+        magnitudeEnergy = magnitude.withUnsafeBufferPointer { LaneSum.sum($0) { $0 * $0 } }
         // — Wavelet marginals —
         let grid = (0...800).map { -200 + 0.5 * Double($0) }
         bandTargets = (0..<3).map { _ in

@@ -70,8 +70,8 @@ public struct StatisticalTexturePool: TexturePool {
         var channels = (0..<3).map { _ in (0..<(n * n)).map { _ in 256 * random.unit() } }
         for _ in 0..<iterations {
             for c in 0..<3 {
-                imposeSpectrum(&channels[c], model.magnitude)
-                imposeWavelets(&channels[c], model.bandTargets[c])
+                let spectrum = imposeSpectrum(channels[c], model)
+                channels[c] = imposeWavelets(spectrum, model.bandTargets[c])
                 model.colourHistograms[c].match(&channels[c])
             }
         }
@@ -92,30 +92,47 @@ public struct StatisticalTexturePool: TexturePool {
         return Texture(width: n, height: n, pixels: pixels)
     }
 
-    /// §7.5 step 1: keep the phase of X − μ, impose the model's magnitude, restore μ and σ.
-    func imposeSpectrum(_ x: inout [Double], _ magnitude: [Double]) {
-        let (mean, std) = meanAndStd(x)
+    /// §7.5 step 1: keep the phase of X − μ, impose the model's magnitude, restore μ and σ. Returns
+    /// the result's DFT, which is what the pyramid of step 2 starts from: the result itself is
+    /// never needed in space. Restoring μ and σ is exact in the frequency domain: the imposed
+    /// spectrum has no DC term and energy Σ magnitude² (whatever the phases), so by Parseval its
+    /// inverse has mean 0 and std √(Σ magnitude²)/N², and the restored image's DFT is the
+    /// spectrum scaled by σ·N²/√(Σ magnitude²) with DC μ·N².
+    func imposeSpectrum(_ x: [Double], _ model: StatisticalTextureModel) -> (re: [Double], im: [Double]) {
+        let (mean, std) = LaneSum.meanAndStd(x)
+        let magnitude = model.magnitude
         var re = x.map { $0 - mean }, im = [Double](repeating: 0, count: x.count)
         fft.forward(&re, &im)
+        let points = Double(x.count)
+        let gain = model.magnitudeEnergy > 0 ? std * points / model.magnitudeEnergy.squareRoot() : 0
         for k in 0..<re.count {
             let r = (re[k] * re[k] + im[k] * im[k]).squareRoot()
             if r > 0 {
-                let f = magnitude[k] / r
+                let f = magnitude[k] * gain / r
                 re[k] *= f
                 im[k] *= f
             } else {
-                re[k] = magnitude[k]
+                re[k] = magnitude[k] * gain
                 im[k] = 0
             }
         }
-        fft.inverse(&re, &im)
-        x = re
-        standardise(&x, mean: mean, std: std)
+        re[0] = mean * points
+        im[0] = 0
+        return (re, im)
     }
 
-    /// §7.5 step 2: every band but the low-pass residual gets the model's marginal.
-    func imposeWavelets(_ x: inout [Double], _ targets: [(mean: Double, std: Double, histogram: HistogramTarget)]) {
-        var coefficients = pyramid.analyse(x)
+    /// The image with DFT `spectrum` (Hermitian), for tests and tools that look at step 1 alone.
+    func image(spectrum: (re: [Double], im: [Double])) -> [Double] {
+        var (re, im) = spectrum
+        fft.inverse(&re, &im)
+        return re
+    }
+
+    /// §7.5 step 2: every band but the low-pass residual of the image with DFT `spectrum` gets the
+    /// model's marginal; returns the reconstructed image.
+    func imposeWavelets(_ spectrum: (re: [Double], im: [Double]),
+                        _ targets: [(mean: Double, std: Double, histogram: HistogramTarget)]) -> [Double] {
+        var coefficients = pyramid.analyse(spectrumRe: spectrum.re, spectrumIm: spectrum.im)
         func impose(_ band: inout [Double], _ t: (mean: Double, std: Double, histogram: HistogramTarget)) {
             standardise(&band, mean: t.mean, std: t.std)
             t.histogram.match(&band)
@@ -125,6 +142,6 @@ public struct StatisticalTexturePool: TexturePool {
         for i in 0..<levels {
             for b in 0..<4 { impose(&coefficients.bands[i][b], targets[1 + 4 * i + b]) }
         }
-        x = pyramid.synthesise(coefficients)
+        return pyramid.synthesise(coefficients)
     }
 }

@@ -84,9 +84,14 @@ struct SteerablePyramid: Sendable {
     }
 
     func analyse(_ image: [Double]) -> Coefficients {
-        let n = size
-        var re = image, im = [Double](repeating: 0, count: n * n)
+        var re = image, im = [Double](repeating: 0, count: size * size)
         ffts[0].forward(&re, &im)
+        return analyse(spectrumRe: re, spectrumIm: im)
+    }
+
+    /// The coefficients of the real image whose DFT is (re, im) (Hermitian).
+    func analyse(spectrumRe re: [Double], spectrumIm im: [Double]) -> Coefficients {
+        let n = size
         // High-pass residual.
         var hr = [Double](repeating: 0, count: n * n), hi = hr
         for k in 0..<(n * n) { hr[k] = re[k] * hi0[k]; hi[k] = im[k] * hi0[k] }

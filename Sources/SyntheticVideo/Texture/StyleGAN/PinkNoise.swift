@@ -40,13 +40,20 @@ enum PinkNoise {
         for k in 0..<rows {
             let sj = (k + c) % g, rj = g - 1 - sj
             let qj = Swift.min(sj, 2 * c - sj)
-            for l in 0..<g {
-                let si = l + c < g ? l + c : l + c - g, ri = g - 1 - si   // (l + c) mod g
-                let a = phase.uniform(sj * g + si, 0, 2 * Double.pi) - phase.uniform(rj * g + ri, 0, 2 * Double.pi)
-                let (s, co) = DeterministicMath.sincos(a)
-                let m = quadrant[qj * (c + 1) + Swift.min(si, 2 * c - si)]
-                re[k * g + l] = m * co
-                im[k * g + l] = m * s
+            // Four cells per `sincos` call (`DeterministicMath.Lanes`: each lane's bits are the scalar's).
+            for l0 in stride(from: 0, to: g, by: 4) {
+                var angles = DeterministicMath.Lanes()
+                for j in 0..<Swift.min(4, g - l0) {
+                    let si = l0 + j + c < g ? l0 + j + c : l0 + j + c - g, ri = g - 1 - si   // (l + c) mod g
+                    angles[j] = phase.uniform(sj * g + si, 0, 2 * Double.pi) - phase.uniform(rj * g + ri, 0, 2 * Double.pi)
+                }
+                let (s, co) = DeterministicMath.sincos(angles)
+                for j in 0..<Swift.min(4, g - l0) {
+                    let si = l0 + j + c < g ? l0 + j + c : l0 + j + c - g
+                    let m = quadrant[qj * (c + 1) + Swift.min(si, 2 * c - si)]
+                    re[k * g + l0 + j] = m * co[j]
+                    im[k * g + l0 + j] = m * s[j]
+                }
             }
         }
         let plan = FFTPlan(size: g), lanes = FFTLanes.scalarCount
@@ -63,49 +70,57 @@ enum PinkNoise {
                                         elementStride: 1, lineStride: g, inverse: true, buffer: scratch)
                 }
                 // Columns 0..<n in pairs, `lanes` pairs at a time: (col a) + i·(col b) →
-                // x[·, a] + i·x[·, b]. Row k > g/2 is the conjugate of row g − k.
+                // x[·, a] + i·x[·, b]. Row k > g/2 is the conjugate of row g − k. (n = 2·resolution
+                // is a multiple of 2·lanes, as the resolution is a power of two ≥ 8.)
+                precondition(n % (2 * lanes) == 0, "PinkNoise: side \(n)")
                 let scale = 1 / Double(g * g)
-                for a0 in stride(from: 0, to: n, by: 2 * lanes) {
-                    let count = Swift.min(lanes, (n - a0) / 2)
-                    for k in 0..<g {
-                        let conjugate = k >= rows
-                        let row = (conjugate ? g - k : k) * g
-                        var lr = FFTLanes(), li = FFTLanes()
-                        for j in 0..<count {
-                            let a = row + a0 + 2 * j, b = a + 1
-                            let ia = conjugate ? -i[a] : i[a], ib = conjugate ? -i[b] : i[b]
-                            lr[j] = r[a] - ib
-                            li[j] = ia + r[b]
+                out.withUnsafeMutableBufferPointer { ob in
+                    let o = UnsafeMutableRawPointer(ob.baseAddress!)
+                    for a0 in stride(from: 0, to: n, by: 2 * lanes) {
+                        for k in 0..<g {
+                            let conjugate = k >= rows
+                            let row = (conjugate ? g - k : k) * g + a0
+                            let pairRe = UnsafeRawPointer(r + row).loadUnaligned(as: SIMD8<Double>.self)
+                            var pairIm = UnsafeRawPointer(i + row).loadUnaligned(as: SIMD8<Double>.self)
+                            if conjugate { pairIm = -pairIm }
+                            cr[k] = pairRe.evenHalf - pairIm.oddHalf
+                            ci[k] = pairIm.evenHalf + pairRe.oddHalf
                         }
-                        cr[k] = lr
-                        ci[k] = li
-                    }
-                    plan.transform(inRe: cr, inIm: ci, stride: 1, outRe: tr, outIm: ti, inverse: true, scratch: work)
-                    for m in 0..<n {
-                        for j in 0..<count {
-                            let a = a0 + 2 * j
-                            out[m * n + a] = tr[m][j] * scale
-                            out[m * n + a + 1] = ti[m][j] * scale
+                        plan.transform(inRe: cr, inIm: ci, stride: 1, outRe: tr, outIm: ti, inverse: true, scratch: work)
+                        for m in 0..<n {
+                            var pair = SIMD8<Double>()
+                            pair.evenHalf = tr[m] * scale
+                            pair.oddHalf = ti[m] * scale
+                            o.storeBytes(of: pair, toByteOffset: (m * n + a0) * 8, as: SIMD8<Double>.self)
                         }
                     }
                 }
             }
         }
-        var mean = 0.0
-        for v in out { mean += v }
-        mean /= Double(n * n)
+        // Subtract the mean, multiply by the envelope (four pixels of a row at a time; each
+        // lane computes its pixel's `envelope.value` sum in the scalar order), divide by the std.
+        let mean = LaneSum.sum(out) / Double(n * n)
         let envelope = LanczosEnvelope(size: n, random: &random)
-        var sumSquares = 0.0, sum = 0.0
-        for y in 0..<n {
-            for x in 0..<n {
-                let v = (out[y * n + x] - mean) * envelope.value(x: x, y: y)
-                out[y * n + x] = v
-                sum += v
+        out.withUnsafeMutableBufferPointer { ob in
+            envelope.horizontal.withUnsafeBufferPointer { hb in
+                let o = UnsafeMutableRawPointer(ob.baseAddress!), h = UnsafeRawPointer(hb.baseAddress!)
+                for y in 0..<n {
+                    let w = (envelope.weights[y * 4], envelope.weights[y * 4 + 1],
+                             envelope.weights[y * 4 + 2], envelope.weights[y * 4 + 3])
+                    for x in stride(from: 0, to: n, by: 4) {
+                        var e = LaneSum.Lanes()
+                        e += w.0 * h.loadUnaligned(fromByteOffset: x * 8, as: LaneSum.Lanes.self)
+                        e += w.1 * h.loadUnaligned(fromByteOffset: (n + x) * 8, as: LaneSum.Lanes.self)
+                        e += w.2 * h.loadUnaligned(fromByteOffset: (2 * n + x) * 8, as: LaneSum.Lanes.self)
+                        e += w.3 * h.loadUnaligned(fromByteOffset: (3 * n + x) * 8, as: LaneSum.Lanes.self)
+                        let offset = (y * n + x) * 8
+                        let v = (o.loadUnaligned(fromByteOffset: offset, as: LaneSum.Lanes.self) - mean) * e
+                        o.storeBytes(of: v, toByteOffset: offset, as: LaneSum.Lanes.self)
+                    }
+                }
             }
         }
-        let m2 = sum / Double(n * n)
-        for v in out { sumSquares += (v - m2) * (v - m2) }
-        let std = (sumSquares / Double(n * n)).squareRoot()
+        let std = LaneSum.meanAndStd(out).std
         let inverseStd = std > 0 ? 1 / std : 0
         for k in 0..<(n * n) { out[k] *= inverseStd }
         return out
@@ -135,9 +150,8 @@ enum PinkNoise {
     /// 4×4 Laplace(0, 1) samples resized to size × size with PIL's Lanczos (a = 3) resampling
     /// (separable, in Double; PIL keeps the intermediate in float32, a difference far below
     /// anything that matters for a noise envelope). The horizontal pass is kept (4 rows of
-    /// `size`); the vertical one is evaluated per pixel.
+    /// `size`); the vertical one is evaluated per pixel by `map`: Σ_t weights[4y + t]·horizontal[t][x].
     struct LanczosEnvelope {
-        let size: Int
         let weights: [Double]
         let horizontal: [Double]
 
@@ -153,16 +167,8 @@ enum PinkNoise {
                     horizontal[y * size + x] = v
                 }
             }
-            self.size = size
             self.weights = weights
             self.horizontal = horizontal
-        }
-
-        @inline(__always)
-        func value(x: Int, y: Int) -> Double {
-            var v = 0.0
-            for t in 0..<4 { v += weights[y * 4 + t] * horizontal[t * size + x] }
-            return v
         }
     }
 

@@ -68,61 +68,79 @@ struct StyleGANOrientedArchitecture: Sendable, Hashable {
 struct StyleGANGeneratorWeights: Sendable {
     /// channels(4) × 16.
     let constant: [Double]
-    /// One matrix per conv then one per ToRGB: inChannels × wDim, row-major.
-    let convAffine: [[Float]]
-    let toRGBAffine: [[Float]]
+    /// One matrix per conv then one per ToRGB, inChannels × wDim.
+    let convAffine: [StyleMatrix]
+    let toRGBAffine: [StyleMatrix]
 
     init(architecture: StyleGANOrientedArchitecture, random: inout TextureRandom) {
         let c4 = architecture.channels(4)
         constant = (0..<(c4 * 16)).map { _ in random.gaussian() }
-        func matrix(_ rows: Int) -> [Float] {
-            let n = rows * architecture.wDim
-            var out = [Float](repeating: 0, count: n)
-            var k = 0
-            while k < n {
-                let (a, b) = random.gaussianPair()
-                out[k] = Float(a)
-                if k + 1 < n { out[k + 1] = Float(b) }
-                k += 2
-            }
-            return out
+        convAffine = architecture.convs.map { StyleMatrix(rows: $0.inChannels, wDim: architecture.wDim, random: &random) }
+        toRGBAffine = architecture.toRGBs.map { StyleMatrix(rows: $0.inChannels, wDim: architecture.wDim, random: &random) }
+    }
+}
+
+/// A style ("affine") layer's weights: `rows` × `wDim` N(0, 1) draws in row-major draw order,
+/// rounded to Float, stored as groups of `lanes` rows interleaved column by column (element
+/// (r, j) at ((r / lanes)·wDim + j)·lanes + r % lanes, missing rows of the last group 0), so
+/// that `styles` computes `lanes` rows with each vector operation. Every row still gets exactly
+/// the operations of its own scalar loop (lane-wise IEEE arithmetic), so the layout is invisible
+/// in the results.
+struct StyleMatrix: Sendable, Equatable {
+    static let lanes = 8
+    typealias Lanes = SIMD8<Double>
+    let rows: Int
+    let wDim: Int
+    private let values: [Float]
+
+    init(rows: Int, wDim: Int, random: inout TextureRandom) {
+        let lanes = Self.lanes
+        let groups = (rows + lanes - 1) / lanes
+        let n = rows * wDim
+        var drawn = [Float](repeating: 0, count: n)
+        var k = 0
+        while k < n {
+            let (a, b) = random.gaussianPair()
+            drawn[k] = Float(a)
+            if k + 1 < n { drawn[k + 1] = Float(b) }
+            k += 2
         }
-        convAffine = architecture.convs.map { matrix($0.inChannels) }
-        toRGBAffine = architecture.toRGBs.map { matrix($0.inChannels) }
+        var values = [Float](repeating: 0, count: groups * wDim * lanes)
+        for r in 0..<rows {
+            let group = (r / lanes) * wDim * lanes, lane = r % lanes
+            for j in 0..<wDim { values[group + j * lanes + lane] = drawn[r * wDim + j] }
+        }
+        self.rows = rows
+        self.wDim = wDim
+        self.values = values
     }
 
-    /// (W·w)/√wDim + 1 for each row of `matrix`.
-    static func styles(_ matrix: [Float], _ w: ArraySlice<Double>, wDim: Int) -> [Double] {
-        let rows = matrix.count / wDim
+    /// Element (r, j).
+    subscript(r: Int, j: Int) -> Float { values[((r / Self.lanes) * wDim + j) * Self.lanes + r % Self.lanes] }
+
+    /// (W·w)/√wDim + 1 for each row, each row's sum in the order of j.
+    func styles(_ w: ArraySlice<Double>) -> [Double] {
+        precondition(w.count == wDim, "StyleMatrix: latent width")
+        let lanes = Self.lanes
         let gain = 1 / Double(wDim).squareRoot()
-        var out = [Double](repeating: 0, count: rows)
-        matrix.withUnsafeBufferPointer { m in
+        let groups = values.count / (wDim * lanes)
+        var out = [Double](repeating: 0, count: groups * lanes)
+        values.withUnsafeBufferPointer { m in
             w.withUnsafeBufferPointer { wv in
-                // Four rows at a time: four independent sums, each in the order of j, so every
-                // row's bits are those of its own loop, without one addition's latency per term.
-                var r = 0
-                while r + 4 <= rows {
-                    let row0 = m.baseAddress! + r * wDim, row1 = row0 + wDim, row2 = row1 + wDim, row3 = row2 + wDim
-                    var acc0 = 0.0, acc1 = 0.0, acc2 = 0.0, acc3 = 0.0
-                    for j in 0..<wDim {
-                        let x = wv[j]
-                        acc0 += Double(row0[j]) * x
-                        acc1 += Double(row1[j]) * x
-                        acc2 += Double(row2[j]) * x
-                        acc3 += Double(row3[j]) * x
+                out.withUnsafeMutableBufferPointer { o in
+                    for g in 0..<groups {
+                        let group = UnsafeRawPointer(m.baseAddress! + g * wDim * lanes)
+                        var acc = Lanes()
+                        for j in 0..<wDim {
+                            let column = group.loadUnaligned(fromByteOffset: j * lanes * 4, as: SIMD8<Float>.self)
+                            acc += Lanes(column) * wv[j]
+                        }
+                        UnsafeMutableRawPointer(o.baseAddress! + g * lanes).storeBytes(of: acc * gain + 1, as: Lanes.self)
                     }
-                    (out[r], out[r + 1], out[r + 2], out[r + 3]) = (acc0 * gain + 1, acc1 * gain + 1, acc2 * gain + 1, acc3 * gain + 1)
-                    r += 4
-                }
-                for r in r..<rows {
-                    var acc = 0.0
-                    let row = m.baseAddress! + r * wDim
-                    for j in 0..<wDim { acc += Double(row[j]) * wv[j] }
-                    out[r] = acc * gain + 1
                 }
             }
         }
-        return out
+        return Array(out.prefix(rows))
     }
 }
 
@@ -171,13 +189,13 @@ struct StyleGANImageParameters: Sendable {
             let positive = (0..<conv.outChannels).map { _ in random.integer(in: 0...1) == 1 }
             let bias = (0..<conv.outChannels).map { _ in random.uniform(-0.2, 0.2) }
             let strength = random.uniform(0, 0.3)
-            let styles = StyleGANGeneratorWeights.styles(weights.convAffine[l], latent(conv.wIndex), wDim: a.wDim)
+            let styles = weights.convAffine[l].styles(latent(conv.wIndex))
             convs.append(ConvDraws(subset: subset, filterIndex: filterIndex, positive: positive, bias: bias,
                                    noiseStrength: strength, styles: styles))
         }
         self.convs = convs
         toRGBCoefficients = a.toRGBs.enumerated().map { b, layer in
-            let styles = StyleGANGeneratorWeights.styles(weights.toRGBAffine[b], latent(layer.wIndex), wDim: a.wDim)
+            let styles = weights.toRGBAffine[b].styles(latent(layer.wIndex))
             let gain = 1 / Double(layer.inChannels).squareRoot()
             var coefficients = [Double](repeating: 0, count: 3 * layer.inChannels)
             for c in 0..<3 {

@@ -107,17 +107,10 @@ public struct StyleGANOrientedTexturePool: TexturePool {
     /// Per channel mean and population std of the raw output.
     static func statistics(_ planes: [Double], side: Int) -> (mean: [Double], std: [Double]) {
         let n = side * side
-        var means = [Double](), stds = [Double]()
-        for c in 0..<3 {
-            var sum = 0.0
-            for k in 0..<n { sum += planes[c * n + k] }
-            let m = sum / Double(n)
-            var squares = 0.0
-            for k in 0..<n { let d = planes[c * n + k] - m; squares += d * d }
-            means.append(m)
-            stds.append((squares / Double(n)).squareRoot())
+        let channels = planes.withUnsafeBufferPointer { p in
+            (0..<3).map { c in LaneSum.meanAndStd(UnsafeBufferPointer(rebasing: p[(c * n)..<((c + 1) * n)])) }
         }
-        return (means, stds)
+        return (channels.map(\.mean), channels.map(\.std))
     }
 
     /// §8.5: per channel, standardise with `statistics` (the output's own, or frozen ones for a
