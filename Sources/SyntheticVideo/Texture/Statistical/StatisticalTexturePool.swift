@@ -8,13 +8,15 @@
 ///
 /// Texture `id` draws everything from the stream (pool digest, seed, `.texture`, id).
 ///
-/// Cost (release build, one core of the 2-core x86-64 development machine): about 0.75–0.9 s per
-/// 256² texture with 10 iterations (`synthclips textures build statistical --count 3
-/// --threads 1`, three alternating runs: median 872 ms, where the code before the FFT's
-/// two-lane butterflies gave 998 ms), roughly proportional to the iterations — each iteration is
-/// 3 channels × (2 FFTs for the spectrum + ~9 full-size-equivalent FFTs for the pyramid + 18
-/// histogram matches). The 20 ms goal is out of reach for the faithful model: serve stage 6 from
-/// a texture bank built ahead of time (`synthclips textures build`) (as the reference does) or from a warm `TextureCache`.
+/// Cost (release build, one core of the 2-core x86-64 development machine, `synthclips textures
+/// build statistical --count 3 --threads 1`, three runs alternating with generator version 1's
+/// binary): median 679 ms per 256² texture with 10 iterations where version 1 took 928 ms in the
+/// same (slow) minutes, roughly proportional to the iterations. Each iteration is 3 channels ×
+/// (1 FFT for the spectrum, whose result the pyramid starts from + ~8 full-size-equivalent FFTs
+/// for the pyramid + 18 histogram matches); the FFTs are about half the time, histogram matching
+/// a sixth. The 20 ms goal is out of reach for the faithful model: serve stage 6 from a texture
+/// bank built ahead of time (`synthclips textures build`) (as the reference does) or from a warm
+/// `TextureCache`.
 /// Deviations (documented choices): standard deviations are population ones; histogram matching
 /// uses equal source bins over [min, max]; pyramid masks are analytic (see `SteerablePyramid`).
 public struct StatisticalTexturePool: TexturePool {

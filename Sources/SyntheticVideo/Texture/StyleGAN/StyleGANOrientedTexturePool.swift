@@ -13,12 +13,13 @@ import Synchronization
 /// recently used generators are kept in memory (19 MB each at the released size).
 ///
 /// Cost (release build, one core of the 2-core x86-64 development machine, `synthclips textures
-/// build stylegan-oriented --count 64 --threads 1`): 43–49 ms per 256² texture including its
-/// share of the generator (about 240 ms per generator, once per 400 ids) and the bank's file
-/// writes (52–56 ms in the same runs before the pink-noise map was restructured). About 40 % is
-/// the 513² pink-noise map (two phase draws and one sincos per cell of the half spectrum, and
-/// the 513-point transforms' radix-19 stage), a fifth the layers' prefix sums, a tenth the style
-/// affines (17 MB of weights read per image). Goal: 20 ms.
+/// build stylegan-oriented --count 400 --threads 1`, three runs alternating with generator version
+/// 1's binary): median 31.9 ms per 256² texture, including its share of the generator (about
+/// 240 ms per generator, once per 400 ids) and the bank's file writes, where version 1 took
+/// 44.2 ms in the same (slow) minutes; in this machine's fast phases version 1 took 24–31 ms.
+/// About a quarter is the 513² pink-noise map (a third of it the 513-point transforms), a fifth
+/// the layers' prefix sums, a tenth the style affines (17 MB of Float weights streamed per image).
+/// Goal: 20 ms.
 ///
 /// Deviations (documented choices): gains g_o are drawn as fair signs (only the sign matters,
 /// §8.3); the ε = 10⁻⁸ of demodulation is dropped; colour statistics use the population std.
