@@ -34,6 +34,9 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
     private var readSuspended = false
     private var writeSuspended = true   // sources start inactive; resume() activates
     private var closing = false
+    /// Sources on the fd whose cancel handlers have not run yet: the fd closes only after the
+    /// last one (Dispatch requires every source on a descriptor to be cancelled before it closes).
+    private var uncancelledSources = 0
 
     private var readBuffer: UnsafeMutableRawBufferPointer
     private let output: ByteBuffer
@@ -75,7 +78,7 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
             let r = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             let t = DispatchSource.makeTimerSource(queue: queue)
             r.setEventHandler { @Sendable [self] in onReadable() }
-            r.setCancelHandler { @Sendable [self] in teardown() }
+            r.setCancelHandler { @Sendable [self] in sourceCancelled() }
             let interval = context.configuration.timerInterval.nanoseconds
             t.schedule(deadline: .now() + .nanoseconds(Int(interval)), repeating: .nanoseconds(Int(interval)),
                        leeway: .nanoseconds(Int(interval / 4)))
@@ -281,6 +284,7 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
             // makes Dispatch re-arm two epoll filters per read event.
             let w = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
             w.setEventHandler { @Sendable [self] in onWritable() }
+            w.setCancelHandler { @Sendable [self] in sourceCancelled() }
             writeSource = w
             writeSuspended = true
         }
@@ -314,16 +318,23 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
         guard !closing else { return }
         closing = true
         timer?.cancel()
+        uncancelledSources = (readSource == nil ? 0 : 1) + (writeSource == nil ? 0 : 1)
+        guard uncancelledSources > 0 else { teardown(); return }
+        // A suspended source never delivers its cancellation: resume before cancelling.
         if let w = writeSource {
             if writeSuspended { writeSuspended = false; w.resume() }
-            w.cancel()
+            w.cancel()   // → sourceCancelled()
         }
         if let r = readSource {
             if readSuspended { readSuspended = false; r.resume() }
-            r.cancel()   // → teardown()
-        } else {
-            teardown()
+            r.cancel()   // → sourceCancelled()
         }
+    }
+
+    /// A source's cancel handler (on `queue`, after `closeNow`): the last one tears down.
+    private func sourceCancelled() {
+        uncancelledSources -= 1
+        if uncancelledSources == 0 { teardown() }
     }
 
     private func teardown() {
