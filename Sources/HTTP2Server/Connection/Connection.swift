@@ -15,7 +15,8 @@ import Dispatch
 /// is empty.
 ///
 /// Source lifecycle (INTEROP-NOTES 15-16): suspended sources are resumed before `cancel`; the fd
-/// is closed and the handler torn down only in the read source's cancel handler.
+/// is closed and the handler torn down only after the cancel handlers of every source on the fd
+/// (read, and write when it exists) have run.
 ///
 /// `@unchecked Sendable` is sound: after `start()` every stored var is read and written only on
 /// `queue` (source handlers target `queue`; outside callers use `queue.async`). `fd`, `queue`,
@@ -65,6 +66,8 @@ final class Connection: ConnectionTransport, @unchecked Sendable {
 
     func start() {
         queue.async { [self] in
+            // A shutdown that reached the queue first has closed the fd already: no sources on it.
+            guard !closing else { return }
             if let tlsContext {
                 guard let session = TLSSession(context: tlsContext) else {
                     context.logger.log(.error, "SSL_new failed for \(remoteAddress)")

@@ -300,13 +300,13 @@ struct FFTPlan: Sendable {
     /// (the previous stages' twiddles), then the p-point DFT through the sums and differences
     /// of mirrored inputs, a_q = y_q + y_(p−q) and b_q = y_q − y_(p−q) (q = 1…h, h = (p − 1)/2):
     /// X_k = y₀ + Σ a_q·cos θ − i·Σ b_q·sin θ and X_(p−k) = y₀ + Σ a_q·cos θ + i·Σ b_q·sin θ with
-    /// θ = 2π·qk/p, so h² real-by-complex products per pair of outputs instead of (p − 1)² complex
-    /// ones per output: a quarter of the multiplications of the textbook sum.
+    /// θ = 2π·qk/p, so 2h real-by-complex products per pair of outputs instead of p − 1 complex
+    /// ones per output: 2h² in all against (p − 1)², a quarter of the multiplications.
     private func butterflyGeneric(_ fr: UnsafeMutablePointer<FFTLanes>, _ fi: UnsafeMutablePointer<FFTLanes>,
                                   _ fstride: Int, _ m: Int, _ p: Int, _ t: Tables) {
         precondition(p & 1 == 1, "FFTPlan: the generic butterfly takes odd radices")
         let h = p / 2
-        let sr = t.scratch, si = t.scratch + p   // y₀, then a_q at q and b_q at h + q
+        let sr = t.scratch, si = t.scratch + p   // a_q at q and b_q at h + q (q = 1…h)
         let kernel = n / p                         // twiddle index of e^(−2πi/p)
         for u in 0..<m {
             let y0r = fr[u], y0i = fi[u]

@@ -97,8 +97,8 @@ enum PinkNoise {
                 }
             }
         }
-        // Subtract the mean, multiply by the envelope (four pixels of a row at a time; each
-        // lane computes its pixel's `envelope.value` sum in the scalar order), divide by the std.
+        // Subtract the mean, multiply by the envelope (four pixels of a row at a time; each lane
+        // sums its pixel's Σ_t weights[4y + t]·horizontal[t][x] in the order of t), divide by the std.
         let mean = LaneSum.sum(out) / Double(n * n)
         let envelope = LanczosEnvelope(size: n, random: &random)
         out.withUnsafeMutableBufferPointer { ob in
