@@ -198,6 +198,20 @@ import Testing
         }
     }
 
+    /// The smallest resolution (8: a 17-point pink-noise transform, all through the odd-prime
+    /// butterfly, and 16-pixel rows, one vector pair wide) renders, twice the same.
+    @Test func smallestResolutionRendersDeterministically() throws {
+        let architecture = StyleGANOrientedArchitecture(resolution: 8, channelBase: 64, channelMax: 8, wDim: 16)
+        let pool = try StyleGANOrientedTexturePool(seed: 2, count: 4, architecture: architecture, imagesPerGenerator: 400)
+        let a = try pool.texture(1), b = try pool.texture(1)
+        #expect(a == b && a.width == 8 && a.pixels.count == 8 * 8 * 3)
+        #expect(Set(a.pixels).count > 8)
+        var random = TextureRandom(digest: SceneDigest(sha256: [UInt8](repeating: 3, count: 32)), seed: 0, index: 0)
+        let map = PinkNoise.map(resolution: 8, random: &random)
+        let (mean, std) = LaneSum.meanAndStd(map)
+        #expect(map.count == 16 * 16 && abs(std - 1) < 1e-12 && abs(mean) < 1)
+    }
+
     @Test func invalidParametersAreRejected() {
         #expect(throws: TextureError.self) { try StyleGANOrientedTexturePool(seed: 0, resolution: 100) }
         #expect(throws: TextureError.self) { try StyleGANOrientedTexturePool(seed: 0, count: 0) }
