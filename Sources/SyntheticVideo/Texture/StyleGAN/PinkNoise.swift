@@ -37,6 +37,7 @@ enum PinkNoise {
         // rows 0…g/2 are built: the inverse transform below replaces the others by conjugates.
         let rows = g / 2 + 1
         var re = [Double](repeating: 0, count: rows * g), im = re
+        func shifted(_ l: Int) -> Int { l + c < g ? l + c : l + c - g }   // (l + c) mod g, l < g
         for k in 0..<rows {
             let sj = (k + c) % g, rj = g - 1 - sj
             let qj = Swift.min(sj, 2 * c - sj)
@@ -44,12 +45,12 @@ enum PinkNoise {
             for l0 in stride(from: 0, to: g, by: 4) {
                 var angles = DeterministicMath.Lanes()
                 for j in 0..<Swift.min(4, g - l0) {
-                    let si = l0 + j + c < g ? l0 + j + c : l0 + j + c - g, ri = g - 1 - si   // (l + c) mod g
+                    let si = shifted(l0 + j), ri = g - 1 - si
                     angles[j] = phase.uniform(sj * g + si, 0, 2 * Double.pi) - phase.uniform(rj * g + ri, 0, 2 * Double.pi)
                 }
                 let (s, co) = DeterministicMath.sincos(angles)
                 for j in 0..<Swift.min(4, g - l0) {
-                    let si = l0 + j + c < g ? l0 + j + c : l0 + j + c - g
+                    let si = shifted(l0 + j)
                     let m = quadrant[qj * (c + 1) + Swift.min(si, 2 * c - si)]
                     re[k * g + l0 + j] = m * co[j]
                     im[k * g + l0 + j] = m * s[j]

@@ -228,29 +228,27 @@ enum StyleGANOrientedSynthesis {
     static func firAfterTransposedConv(_ u: [Double], inputSide l: Int) -> [Double] {
         let n = l - 1
         typealias Lanes = SIMD4<Double>
-        let f = (0.25, 0.75, 0.75, 0.25)
-        func tap(_ t: Int) -> Double { t == 0 ? f.0 : t == 1 ? f.1 : t == 2 ? f.2 : f.3 }
+        let f: Lanes = [0.25, 0.75, 0.75, 0.25]
+        /// The taps t of output m whose input m + t − 1 lies inside the map (0 ≤ m + t − 1 < l).
+        func taps(_ m: Int) -> ClosedRange<Int> { Swift.max(0, 1 - m)...Swift.min(3, l - m) }
         /// out[m] = Σ_t f[t]·line[m + t − 1] for m in 0..<n (line has l values).
         func filter(_ line: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
             for m in [0, n - 1] {
                 var acc = 0.0
-                for t in 0..<4 where m + t - 1 >= 0 && m + t - 1 < l { acc += tap(t) * line[m + t - 1] }
+                for t in taps(m) { acc += f[t] * line[m + t - 1] }
                 out[m] = acc
             }
             let raw = UnsafeRawPointer(line)
             var m = 1
             while m + 4 <= n - 1 {
                 var acc = Lanes()
-                acc += f.0 * raw.loadUnaligned(fromByteOffset: (m - 1) * 8, as: Lanes.self)
-                acc += f.1 * raw.loadUnaligned(fromByteOffset: m * 8, as: Lanes.self)
-                acc += f.2 * raw.loadUnaligned(fromByteOffset: (m + 1) * 8, as: Lanes.self)
-                acc += f.3 * raw.loadUnaligned(fromByteOffset: (m + 2) * 8, as: Lanes.self)
+                for t in 0..<4 { acc += f[t] * raw.loadUnaligned(fromByteOffset: (m + t - 1) * 8, as: Lanes.self) }
                 UnsafeMutableRawPointer(out).storeBytes(of: acc, toByteOffset: m * 8, as: Lanes.self)
                 m += 4
             }
             while m < n - 1 {
                 var acc = 0.0
-                for t in 0..<4 { acc += tap(t) * line[m + t - 1] }
+                for t in 0..<4 { acc += f[t] * line[m + t - 1] }
                 out[m] = acc
                 m += 1
             }
@@ -268,19 +266,19 @@ enum StyleGANOrientedSynthesis {
             out.withUnsafeMutableBufferPointer { ob in
                 let h = UnsafeRawPointer(hb.baseAddress!), o = UnsafeMutableRawPointer(ob.baseAddress!)
                 for m in 0..<n {
-                    let first = Swift.max(0, 1 - m), last = Swift.min(3, l - m)   // taps t with 0 ≤ m + t − 1 < l
+                    let inside = taps(m)
                     var c = 0
                     while c + 4 <= n {
                         var acc = Lanes()
-                        for t in first...last {
-                            acc += tap(t) * h.loadUnaligned(fromByteOffset: ((m + t - 1) * n + c) * 8, as: Lanes.self)
+                        for t in inside {
+                            acc += f[t] * h.loadUnaligned(fromByteOffset: ((m + t - 1) * n + c) * 8, as: Lanes.self)
                         }
                         o.storeBytes(of: acc, toByteOffset: (m * n + c) * 8, as: Lanes.self)
                         c += 4
                     }
                     while c < n {
                         var acc = 0.0
-                        for t in first...last { acc += tap(t) * hb[(m + t - 1) * n + c] }
+                        for t in inside { acc += f[t] * hb[(m + t - 1) * n + c] }
                         ob[m * n + c] = acc
                         c += 1
                     }
