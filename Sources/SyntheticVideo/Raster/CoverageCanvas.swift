@@ -65,6 +65,9 @@ struct CoverageCanvas: ~Copyable {
     /// one pass over the tile row's 16 rows, no early exit to mispredict, and every full tile
     /// found is remembered.
     func isCovered(_ box: PixelBox) -> Bool {
+        // Most boxes asked about are not covered: one row of the box with a pixel still open
+        // answers that at the cost of a few words, before any tile is scanned.
+        guard isPainted(row: (box.minY &+ box.maxY) &>> 1, from: box.minX, to: box.maxX) else { return false }
         let first = box.minX >> Self.tileShift, last = box.maxX >> Self.tileShift
         let mask = (~UInt64(0) >> UInt64(63 - last + first)) << UInt64(first)
         let coverage = coverage.baseAddress!, wordsPerRow = wordsPerRow

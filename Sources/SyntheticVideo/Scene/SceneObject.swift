@@ -52,26 +52,32 @@ struct SceneObject: Sendable {
         if shape == .circle {
             reach = distance(Point(x: 0, y: 0)) + Double(radius)
         } else {
-            reach = (0..<corners.count).map { distance(corners[$0]) }.max() ?? 0
+            reach = corners.reduce(0) { Swift.max($0, distance($1)) }
         }
     }
 }
 
 /// Up to four corners stored inline, so objects copy without reference counting.
-struct Corners: Sendable {
+struct Corners: Sendable, RandomAccessCollection {
     private var xs = SIMD4<Double>()
     private var ys = SIMD4<Double>()
     private(set) var count = 0
 
+    init() {}
+
     init(_ points: [Point]) {
-        precondition(points.count <= 4, "shapes have at most four corners")
-        for (i, p) in points.enumerated() {
-            xs[i] = p.x
-            ys[i] = p.y
-        }
-        count = points.count
+        for p in points { append(p) }
     }
 
+    mutating func append(_ p: Point) {
+        precondition(count < 4, "shapes have at most four corners")
+        xs[count] = p.x
+        ys[count] = p.y
+        count += 1
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
     subscript(i: Int) -> Point { Point(x: xs[i], y: ys[i]) }
 }
 

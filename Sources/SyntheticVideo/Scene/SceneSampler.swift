@@ -64,7 +64,7 @@ struct SceneSampler: Sendable {
             rotationSpeed: omega,
             scaleSpeedX: symmetric(.scaleX, c.scaleSpeed), scaleSpeedY: symmetric(.scaleY, c.scaleSpeed),
             shearSpeedX: symmetric(.shearX, c.shearSpeed), shearSpeedY: symmetric(.shearY, c.shearSpeed),
-            corners: Corners(corners), pivot: pivot)
+            corners: corners, pivot: pivot)
     }
 
     /// The uniform that picks object `index`'s texture.
@@ -75,38 +75,48 @@ struct SceneSampler: Sendable {
     /// Corners in local coordinates and the shape's centre (§2.8): circles are centred on the
     /// anchor; squares hang from it by their top-left corner; every other polygon is inscribed in
     /// the circle of radius R centred at local (R, R). `angle(k)` is the k-th uniform draw.
-    static func localGeometry(shape: Shape, radius: Int, angle: (Int) -> Double) -> (corners: [Point], center: Point) {
+    /// Allocates nothing: it runs for every object of every clip.
+    static func localGeometry(shape: Shape, radius: Int, angle: (Int) -> Double) -> (corners: Corners, center: Point) {
         let r = Double(radius)
         let twoPi = 2 * Double.pi
         let center = Point(x: r, y: r)
-        func onCircle(_ beta: Double) -> Point {
-            let (s, c) = DeterministicMath.sincos(beta)
-            return Point(x: Double(Int(r * c + r)), y: Double(Int(r * s + r)))
-        }
+        var corners = Corners()
         switch shape {
         case .circle:
-            return ([], Point(x: 0, y: 0))
+            return (corners, Point(x: 0, y: 0))
         case .square:
             let side = Double(Int(r * 2.0.squareRoot()))
-            return ([Point(x: 0, y: 0), Point(x: side, y: 0), Point(x: side, y: side), Point(x: 0, y: side)],
-                    Point(x: side / 2, y: side / 2))
+            for (x, y) in [(0, 0), (side, 0), (side, side), (0, side)] { corners.append(Point(x: x, y: y)) }
+            return (corners, Point(x: side / 2, y: side / 2))
         case .orientedSquare:
             let h = Double(Int(r * 2.0.squareRoot() / 2))
             let (s, c) = DeterministicMath.sincos(angle(0) * twoPi)
-            let corners = [(-h, -h), (h, -h), (h, h), (-h, h)].map { (x, y) in
-                Point(x: x * c - y * s + r, y: x * s + y * c + r)
+            for (x, y) in [(-h, -h), (h, -h), (h, h), (-h, h)] {
+                corners.append(Point(x: x * c - y * s + r, y: x * s + y * c + r))
             }
-            return (corners, center)
         case .rectangle:
             let (s, c) = DeterministicMath.sincos(angle(0) * (Double.pi / 2))
-            let corners = [(c, s), (c, -s), (-c, -s), (-c, s)].map { (cx, sy) in
-                Point(x: Double(Int(r * cx + r)), y: Double(Int(r * sy + r)))
+            for (cx, sy) in [(c, s), (c, -s), (-c, -s), (-c, s)] {
+                corners.append(Point(x: Double(Int(r * cx + r)), y: Double(Int(r * sy + r))))
             }
-            return (corners, center)
         case .triangle, .quadrilateral:
+            // Corners at the sorted angles (an insertion sort of three or four values).
+            var angles = SIMD4<Double>()
             let count = shape == .triangle ? 3 : 4
-            let angles = (0..<count).map { angle($0) * twoPi }.sorted()
-            return (angles.map(onCircle), center)
+            for k in 0..<count {
+                var j = k
+                let beta = angle(k) * twoPi
+                while j > 0 && angles[j - 1] > beta {
+                    angles[j] = angles[j - 1]
+                    j -= 1
+                }
+                angles[j] = beta
+            }
+            for k in 0..<count {
+                let (s, c) = DeterministicMath.sincos(angles[k])
+                corners.append(Point(x: Double(Int(r * c + r)), y: Double(Int(r * s + r))))
+            }
         }
+        return (corners, center)
     }
 }
