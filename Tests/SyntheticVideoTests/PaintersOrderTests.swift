@@ -6,7 +6,7 @@ import Testing
     func circle(x: Double, y: Double, radius: Int, color: RGB) -> SceneObject {
         SceneObject(shape: .circle, color: color, radius: radius, x0: x, y0: y, cosDirection: 1, sinDirection: 0,
                     speed: 0, acceleration: 0, rotationSpeed: 0, scaleSpeedX: 0, scaleSpeedY: 0,
-                    shearSpeedX: 0, shearSpeedY: 0, corners: Corners([]), pivot: Point(x: 0, y: 0))
+                    shearSpeedX: 0, shearSpeedY: 0, corners: Corners(), pivot: Point(x: 0, y: 0))
     }
 
     func render(_ objects: [SceneObject], background: RGB = .black) -> [UInt8] {

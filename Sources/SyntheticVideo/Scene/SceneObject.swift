@@ -65,10 +65,6 @@ struct Corners: Sendable, RandomAccessCollection {
 
     init() {}
 
-    init(_ points: [Point]) {
-        for p in points { append(p) }
-    }
-
     mutating func append(_ p: Point) {
         precondition(count < 4, "shapes have at most four corners")
         xs[count] = p.x
