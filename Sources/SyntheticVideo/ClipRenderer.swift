@@ -5,7 +5,11 @@ public final class ClipRenderer {
     public let generator: VideoGenerator
     private var frames: FrameRenderer
     private var crop: MultiScaleCrop?
-    /// Full-resolution scratch frame, used only when an output crop is configured.
+    /// The full-resolution frame being painted. Frames are painted here and then copied (or
+    /// cropped) into the clip: the painter writes spans all over the frame, and a frame-sized
+    /// buffer stays in the core's cache, where the clip buffer (3 MB at 256², 16 frames) does not.
+    /// Measured at 1 thread, accelerating-shapes, alternating with direct painting: 1.10× in the
+    /// median of 8 pairs.
     private let scratch: UnsafeMutableRawBufferPointer
 
     public init(generator: VideoGenerator) {
@@ -14,10 +18,8 @@ public final class ClipRenderer {
         frames = FrameRenderer(side: c.resolution)
         if c.crop == .videomaeMultiscale {
             crop = MultiScaleCrop(inputSide: c.resolution, outputSide: c.cropSize)
-            scratch = .allocate(byteCount: c.resolution * c.resolution * 3, alignment: 16)
-        } else {
-            scratch = .allocate(byteCount: 0, alignment: 16)
         }
+        scratch = .allocate(byteCount: c.resolution * c.resolution * 3, alignment: 64)
     }
 
     deinit { scratch.deallocate() }
@@ -60,12 +62,12 @@ public final class ClipRenderer {
                 target.copyMemory(from: base + earlier * frameBytes, byteCount: frameBytes)
                 continue
             }
+            let full = scratch.baseAddress!
+            try renderFrame(t, objects: objects, candidates: candidates, appearance: appearance, into: full)
             if let crop, let cropWindow {
-                let full = scratch.baseAddress!
-                try renderFrame(t, objects: objects, candidates: candidates, appearance: appearance, into: full)
                 crop.resample(UnsafeRawPointer(full), window: cropWindow, into: target)
             } else {
-                try renderFrame(t, objects: objects, candidates: candidates, appearance: appearance, into: target)
+                target.copyMemory(from: UnsafeRawPointer(full), byteCount: frameBytes)
             }
         }
     }
