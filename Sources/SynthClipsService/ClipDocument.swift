@@ -35,9 +35,9 @@ public enum ClipDocument {
     }
 
     /// The same document as `render`, compressed into one zstd frame while it is produced:
-    /// each clip is rendered into one reused, cache-sized buffer and fed to the compressor, so
-    /// the raw document (tens of MB for a batch) never exists. Answers the frame and the time
-    /// spent rendering (the rest is compression).
+    /// each video frame goes to the compressor as soon as it is painted, while it is still in
+    /// the core's cache, so neither the raw document (tens of MB for a batch) nor a clip buffer
+    /// exists. Answers the frame and the time spent rendering (the rest is compression).
     static func renderCompressed(stage: String, generator: VideoGenerator, seeds: [UInt64],
                                  frameIndices: (UInt64) -> [Int], compressor: ZstdCompressor)
         throws -> (frame: [UInt8], renderNanoseconds: UInt64) {
@@ -50,14 +50,19 @@ public enum ClipDocument {
         try compressor.beginFrame(contentSize: prefix.documentSize)
         try compressor.append(prefix.bytes)
         let renderer = ClipRenderer(generator: generator)
-        var clip = [UInt8](repeating: 0, count: generator.clipByteCount(frames: frames.first?.count ?? 0))
-        var rendering: UInt64 = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        var compressing: UInt64 = 0
+        var failure: TensorCodecError?
         for (index, seed) in seeds.enumerated() {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try clip.withUnsafeMutableBytes { try renderer.render(seed: seed, frameIndices: frames[index], into: $0) }
-            rendering += DispatchTime.now().uptimeNanoseconds - start
-            try compressor.append(clip)
+            try renderer.render(seed: seed, frameIndices: frames[index]) { frame in
+                guard failure == nil else { return }
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                do throws(TensorCodecError) { try compressor.append(frame) } catch { failure = error }
+                compressing += DispatchTime.now().uptimeNanoseconds - t0
+            }
+            if let failure { throw failure }
         }
+        let rendering = DispatchTime.now().uptimeNanoseconds - start - compressing
         return (try compressor.finishFrame(), rendering)
     }
 }

@@ -47,6 +47,24 @@ import Testing
         }
     }
 
+    /// The frame-by-frame path (what the server feeds its compressor) hands on every requested
+    /// frame in order: repeated indices, near and far apart, static clips (painted once) and
+    /// output crops each give the frame a one-frame clip of that index has.
+    @Test(arguments: ["accelerating-shapes", "static-circles", "cropped"])
+    func framesAreHandedOnInOrder(stage: String) throws {
+        var configuration = preset(stage == "cropped" ? "accelerating-shapes" : stage)
+        if stage == "cropped" { configuration.crop = .videomaeMultiscale }
+        let renderer = ClipRenderer(generator: try VideoGenerator(configuration: configuration))
+        let indices = [0, 4, 4, 0, 8, 4]
+        var frames: [[UInt8]] = []
+        try renderer.render(seed: 17, frameIndices: indices) { frames.append(Array($0)) }
+        #expect(frames.count == indices.count)
+        for (frame, t) in zip(frames, indices) {
+            #expect(try frame == renderer.render(seed: 17, frameIndices: [t]), "\(stage), frame \(t)")
+        }
+        #expect((frames[0] == frames[2]) == (stage == "static-circles"), "static clips repeat one frame")
+    }
+
     @Test func differentSeedsAndStagesGiveDifferentClips() throws {
         let a = renderSampledClip(preset("moving-shapes"), seed: 1).bytes
         let b = renderSampledClip(preset("moving-shapes"), seed: 2).bytes
