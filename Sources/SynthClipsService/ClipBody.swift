@@ -9,7 +9,7 @@ struct ClipBody: Sendable {
     var compressMilliseconds: Double
 
     /// Renders `seeds` into one safetensors document, compressed (one zstd frame, produced
-    /// clip by clip) when a compressor pool is given, else as is.
+    /// video frame by video frame) when a compressor pool is given, else as is.
     static func render(parameters: ClipParameters, seeds: [UInt64], compressor: CompressorPool?) throws -> ClipBody {
         let t0 = DispatchTime.now().uptimeNanoseconds
         guard let compressor else {

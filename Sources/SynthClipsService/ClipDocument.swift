@@ -62,7 +62,8 @@ public enum ClipDocument {
             }
             if let failure { throw failure }
         }
-        let rendering = DispatchTime.now().uptimeNanoseconds - start - compressing
+        let elapsed = DispatchTime.now().uptimeNanoseconds - start
+        let rendering = elapsed - Swift.min(elapsed, compressing)
         return (try compressor.finishFrame(), rendering)
     }
 }

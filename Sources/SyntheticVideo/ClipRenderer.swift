@@ -6,13 +6,15 @@ public final class ClipRenderer {
     private var frames: FrameRenderer
     private var crop: MultiScaleCrop?
     /// The full-resolution frame being painted. Frames are painted here and then handed on
-    /// (copied into a clip, or fed to a compressor): the painter writes spans all over the
+    /// (copied into a clip, or fed to a compressor; cropped first when a crop is set): the painter writes spans all over the
     /// frame, and a frame-sized buffer stays in the core's cache, where a clip (3 MB at 256², 16
     /// frames) does not. Against painting straight into the clip (accelerating-shapes, 1 thread,
     /// 12 alternating pairs): 1.08× when other tenants load this host's memory, equal otherwise.
     private let scratch: UnsafeMutableRawBufferPointer
-    /// The output frame when an output crop is configured.
+    /// The output frame when an output crop is configured (then it, not `scratch`, is handed on).
     private let cropped: UnsafeMutableRawBufferPointer?
+    /// Set while `render(seed:frameIndices:frames:)` runs, to catch a consumer that reenters it.
+    private var isRendering = false
 
     public init(generator: VideoGenerator) {
         self.generator = generator
@@ -55,12 +57,16 @@ public final class ClipRenderer {
         }
     }
 
-    /// Renders the clip frame by frame: `consume` receives each output frame (`outputSide² × 3`
+    /// Renders the clip frame by frame: `consumer` receives each output frame (`outputSide² × 3`
     /// bytes, valid only during the call) in the order of `frameIndices`. A consumer that
     /// streams (a compressor) reads each frame while it is still in the core's cache, and no
-    /// clip buffer is needed. Throws only when a texture cannot be loaded.
+    /// clip buffer is needed. The consumer must not use this renderer (its buffers hold the
+    /// frame). Throws only when a texture cannot be loaded.
     public func render(seed: UInt64, frameIndices: [Int],
-                       frames consume: (UnsafeRawBufferPointer) -> Void) throws(TextureError) {
+                       frames consumer: (UnsafeRawBufferPointer) -> Void) throws(TextureError) {
+        precondition(!isRendering, "a frame consumer used the renderer that called it")
+        isRendering = true
+        defer { isRendering = false }
         let c = generator.configuration
         let appearance = try generator.appearance(seed: seed)
         let objects = appearance.staticImage == nil ? generator.sampler.objects(seed: seed) : []
@@ -73,6 +79,7 @@ public final class ClipRenderer {
         }
         let cropWindow = crop.map { $0.window(for: CounterRandom(scene: generator.sampler.scene, seed: seed, purpose: .crop)) }
         let output = UnsafeRawBufferPointer(cropped ?? scratch)
+        precondition(output.count == c.outputSide * c.outputSide * 3, "output frame has the wrong size")
         let isStatic = c.isStatic || appearance.staticImage != nil
         // The frame index whose pixels `output` holds: a static clip, or an index repeated next
         // to itself, is painted once (a repeat further apart is painted again: same bytes).
@@ -86,7 +93,7 @@ public final class ClipRenderer {
                 }
                 shown = t
             }
-            consume(output)
+            consumer(output)
         }
     }
 

@@ -141,6 +141,19 @@ import Testing
         #expect((120...280).contains(statics), "\(statics) of 4000 seeds are static (expected ≈ 5 %)")
     }
 
+    /// A static scene is painted once and repeated, which would freeze a latent walk: refused
+    /// with the field named, while the same walk over a moving scene is accepted.
+    @Test func aLatentWalkNeedsAMovingScene() throws {
+        var still = preset("accelerating-stylegan-dynamic")
+        (still.speed, still.acceleration, still.rotationSpeed, still.scaleSpeed, still.shearSpeed) = (0...0, 0, 0, 0, 0)
+        #expect(still.isStatic)
+        let error = #expect(throws: ConfigurationError.self) { try VideoGenerator(configuration: still) }
+        #expect(error?.field == "textureDynamics" && error?.description.contains("moving scene") == true, "\(String(describing: error))")
+        still.textureDynamics = .static
+        _ = try VideoGenerator(configuration: still)
+        _ = try VideoGenerator(configuration: preset("accelerating-stylegan-dynamic"))
+    }
+
     @Test func configurationsThatNeedImagesFailClearlyWithoutAPool() throws {
         for stage in ["accelerating-image-crops", "accelerating-shapes-image-background", "accelerating-shapes-static-images",
                       "accelerating-textures-and-images"] {

@@ -219,7 +219,7 @@ struct CoverageCanvas: ~Copyable {
     }
 }
 
-/// A frame of `width × height` RGB bytes inside a clip buffer.
+/// A frame of `width × height` RGB bytes (the clip renderer's scratch frame).
 struct FramePointer {
     let base: UnsafeMutableRawPointer
     let width: Int

@@ -18,6 +18,15 @@ public struct VideoGenerator: Sendable {
     /// Compiles `configuration`; textures and images come from `library` (by default a shared
     /// library of procedural pools). Fails when the configuration uses images the library lacks.
     public init(configuration: Configuration, textures library: TextureLibrary = .procedural) throws(ConfigurationError) {
+        // A static scene is painted once and its frame repeated, which would freeze a latent walk.
+        // Refused rather than served frozen; animating it changes output, so it waits for a
+        // generator-version bump.
+        if configuration.isStatic && configuration.textureDynamics == .latentWalk
+            && configuration.textures.contains(.styleganOriented) {
+            throw .invalidValue(field: "textureDynamics", value: TextureDynamics.latentWalk.rawValue,
+                                allowed: "\(TextureDynamics.static.rawValue) when no object moves (speed, acceleration, "
+                                    + "rotationSpeed, scaleSpeed and shearSpeed all 0): a latent walk needs a moving scene")
+        }
         let bound = try library.bind(configuration)
         self.configuration = bound
         self.configurationHash = bound.hash

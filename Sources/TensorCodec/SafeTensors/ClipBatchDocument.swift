@@ -5,8 +5,8 @@
 /// `frame_indices` (8·B bytes later) is 4-byte aligned: a client can view both without copying.
 ///
 /// The whole document is allocated once, header written and data zero-filled; renderers then
-/// write each clip's frames in place through `withVideoBuffer(clip:_:)`, so a response is never
-/// copied between rendering and sending.
+/// write each clip's frames in place through `withVideoBuffer(clip:_:)`, so the document is
+/// never copied as a whole between rendering and sending.
 public struct ClipBatchDocument: Sendable {
     public static let seedsName = "seeds"
     public static let frameIndicesName = "frame_indices"
@@ -82,7 +82,7 @@ public struct ClipBatchDocument: Sendable {
 
 extension ClipBatchDocument {
     /// The bytes of a document before its `video` tensor — header, `seeds`, `frame_indices` —
-    /// and the whole document's size, for writing (or compressing) the video clip by clip
+    /// and the whole document's size, for writing (or compressing) the video piece by piece
     /// without building the document in memory.
     public static func prefix(frames: Int, height: Int, width: Int, metadata: [String: String],
                               seeds: [UInt64], frameIndices: [[Int32]]) throws(TensorCodecError) -> (bytes: [UInt8], documentSize: Int) {
