@@ -4,15 +4,16 @@
 public final class ClipRenderer {
     public let generator: VideoGenerator
     private var frames: FrameRenderer
-    private var crop: MultiScaleCrop?
     /// The full-resolution frame being painted. Frames are painted here and then handed on
-    /// (copied into a clip, or fed to a compressor; cropped first when a crop is set): the painter writes spans all over the
-    /// frame, and a frame-sized buffer stays in the core's cache, where a clip (3 MB at 256², 16
-    /// frames) does not. Against painting straight into the clip (accelerating-shapes, 1 thread,
-    /// 12 alternating pairs): 1.08× when other tenants load this host's memory, equal otherwise.
+    /// (copied into a clip, or fed to a compressor; cropped first when a crop is set): the
+    /// painter writes spans all over the frame, and a frame-sized buffer stays in the core's
+    /// cache, where a clip (3 MB at 256², 16 frames) does not. Against painting straight into the
+    /// clip (accelerating-shapes, 1 thread, 12 alternating pairs): 1.08× when other tenants load
+    /// this host's memory, equal otherwise.
     private let scratch: UnsafeMutableRawBufferPointer
-    /// The output frame when an output crop is configured (then it, not `scratch`, is handed on).
-    private let cropped: UnsafeMutableRawBufferPointer?
+    /// With an output crop: the resampler and the cropped frame, which is handed on instead of
+    /// `scratch`.
+    private let crop: (resampler: MultiScaleCrop, frame: UnsafeMutableRawBufferPointer)?
     /// Set while `render(seed:frameIndices:frames:)` runs, to catch a consumer that reenters it.
     private var isRendering = false
 
@@ -21,17 +22,17 @@ public final class ClipRenderer {
         let c = generator.configuration
         frames = FrameRenderer(side: c.resolution)
         if c.crop == .videomaeMultiscale {
-            crop = MultiScaleCrop(inputSide: c.resolution, outputSide: c.cropSize)
-            cropped = .allocate(byteCount: c.cropSize * c.cropSize * 3, alignment: 64)
+            crop = (MultiScaleCrop(inputSide: c.resolution, outputSide: c.cropSize),
+                    .allocate(byteCount: c.cropSize * c.cropSize * 3, alignment: 64))
         } else {
-            cropped = nil
+            crop = nil
         }
         scratch = .allocate(byteCount: c.resolution * c.resolution * 3, alignment: 64)
     }
 
     deinit {
         scratch.deallocate()
-        cropped?.deallocate()
+        crop?.frame.deallocate()
     }
 
     /// Renders the clip into a new array of `frameIndices.count × side × side × 3` bytes.
@@ -77,8 +78,10 @@ public final class ClipRenderer {
                 objects[$0].mayAppear(frames: first...last, side: c.resolution, circleTransform: c.circleTransform)
             }
         }
-        let cropWindow = crop.map { $0.window(for: CounterRandom(scene: generator.sampler.scene, seed: seed, purpose: .crop)) }
-        let output = UnsafeRawBufferPointer(cropped ?? scratch)
+        let cropWindow = crop.map {
+            $0.resampler.window(for: CounterRandom(scene: generator.sampler.scene, seed: seed, purpose: .crop))
+        }
+        let output = UnsafeRawBufferPointer(crop?.frame ?? scratch)
         precondition(output.count == c.outputSide * c.outputSide * 3, "output frame has the wrong size")
         let isStatic = c.isStatic || appearance.staticImage != nil
         // The frame index whose pixels `output` holds: a static clip, or an index repeated next
@@ -88,8 +91,8 @@ public final class ClipRenderer {
             if shown == nil || (shown != t && !isStatic) {
                 let full = scratch.baseAddress!
                 try renderFrame(t, objects: objects, candidates: candidates, appearance: appearance, into: full)
-                if let crop, let cropWindow, let cropped {
-                    crop.resample(UnsafeRawPointer(full), window: cropWindow, into: cropped.baseAddress!)
+                if let crop, let cropWindow {
+                    crop.resampler.resample(UnsafeRawPointer(full), window: cropWindow, into: crop.frame.baseAddress!)
                 }
                 shown = t
             }
