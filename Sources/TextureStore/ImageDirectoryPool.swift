@@ -12,8 +12,8 @@ public protocol ImageDecoder: Sendable {
 ///
 /// Listing: every regular file below `directory` (any depth) whose name ends in `.png`, `.jpg` or
 /// `.jpeg` (any case), ordered by the bytes of its UTF-8 relative path. Opening reads and decodes
-/// every file once: an unreadable or undecodable file is skipped and reported in `skipped` (and in
-/// the manifest); the others become ids 0, 1, … in order.
+/// every file once: an unreadable or undecodable file is skipped and reported in `skipped` (and,
+/// by path and kind of failure, in the manifest); the others become ids 0, 1, … in order.
 ///
 /// Manifest: canonical JSON with each file's (relative path, byte size, SHA-256 of its content,
 /// and its decoded width, height and SHA-256 of the decoded RGB bytes) and the skipped files with
@@ -38,9 +38,21 @@ public struct ImageDirectoryPool: ImagePool {
         public let pixelsSHA256: String
     }
 
-    public struct Skipped: Error, Sendable, Hashable {
+    /// A file left out of the pool. The manifest records only its path and `reason`, so the hash
+    /// depends neither on where the directory sits nor on a library's error wording; `detail`
+    /// (the error itself) is for the start-up report.
+    public struct Skipped: Error, Sendable, Hashable, CustomStringConvertible {
+        public enum Reason: String, Sendable {
+            /// The file could not be read (permissions, I/O error).
+            case unreadable
+            /// The file was read but does not decode as an image.
+            case corrupt
+        }
         public let relativePath: String
-        public let reason: String
+        public let reason: Reason
+        public let detail: String
+
+        public var description: String { "skipped \(relativePath): \(reason.rawValue): \(detail)" }
     }
 
     public let directory: String
@@ -72,14 +84,14 @@ public struct ImageDirectoryPool: ImagePool {
         let checked = parallelMap(files, threads: threads) { relative -> Result<Entry, Skipped> in
             let bytes: [UInt8]
             do throws(TextureError) { bytes = try TextureFiles.read(TextureFiles.join(directory, relative)) } catch {
-                return .failure(Skipped(relativePath: relative, reason: "unreadable: \(error)"))
+                return .failure(Skipped(relativePath: relative, reason: .unreadable, detail: "\(error)"))
             }
             let image: Texture
             do {
                 image = try decoder.decodeRGB(bytes)
                 guard image.width > 0 && image.height > 0 else { throw TextureError.corrupt(path: relative, reason: "empty") }
             } catch {
-                return .failure(Skipped(relativePath: relative, reason: "corrupt: \(error)"))
+                return .failure(Skipped(relativePath: relative, reason: .corrupt, detail: "\(error)"))
             }
             return .success(Entry(relativePath: relative, byteCount: bytes.count, sha256: sha256Hex(bytes),
                                   width: image.width, height: image.height, pixelsSHA256: sha256Hex(image.pixels)))
@@ -103,7 +115,7 @@ public struct ImageDirectoryPool: ImagePool {
                          "height": .integer(Int64($0.height)), "pixels_sha256": .string($0.pixelsSHA256)])
             }),
             "skipped": .array(skipped.map {
-                .object(["path": .string($0.relativePath), "reason": .string($0.reason)])
+                .object(["path": .string($0.relativePath), "reason": .string($0.reason.rawValue)])
             }),
         ])
         manifestHash = sha256Hex(Array(manifest.canonicalText.utf8))

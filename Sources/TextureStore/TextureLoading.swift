@@ -26,7 +26,7 @@ extension TextureLibrary {
         var lines: [String] = []
         if let images = images as? ImageDirectoryPool {
             lines.append("images pool \(images.directory): \(images.count) images, manifest \(images.manifestHash)")
-            for skipped in images.skipped { lines.append("images pool: skipped \(skipped.relativePath): \(skipped.reason)") }
+            for skipped in images.skipped { lines.append("images pool: \(skipped)") }
         } else {
             lines.append("no images pool: stages that use images answer 409 (start with --images DIR)")
         }

@@ -41,8 +41,18 @@ struct TextureOptions: ParsableArguments {
         guard (0...1 << 20).contains(textureCacheMB) else { throw ValidationError("--texture-cache-mb must be in 0...1048576") }
     }
 
+    /// The library, after reporting on stderr the image files it skipped (as `serve` logs them).
     func library() throws -> TextureLibrary {
-        try TextureLibrary.load(images: images, banks: textureBanks, cacheBytes: textureCacheMB << 20,
-                                threads: ProcessInfo.processInfo.activeProcessorCount)
+        let library = try TextureLibrary.load(images: images, banks: textureBanks, cacheBytes: textureCacheMB << 20,
+                                               threads: ProcessInfo.processInfo.activeProcessorCount)
+        reportSkippedImages(library.images)
+        return library
+    }
+}
+
+/// Writes on stderr the image files an images pool skipped, and why (`serve` logs them at start).
+func reportSkippedImages(_ pool: (any ImagePool)?) {
+    for skipped in (pool as? ImageDirectoryPool)?.skipped ?? [] {
+        FileHandle.standardError.write(Data("synthclips: images pool: \(skipped)\n".utf8))
     }
 }

@@ -56,6 +56,7 @@ struct TexturesCommand: ParsableCommand {
             switch (kind, images, self.count) {
             case (.images, let directory?, _):
                 source = try ImageDirectoryPool(directory: directory, threads: threads)
+                reportSkippedImages(source as? ImageDirectoryPool)
             case (.statistical, nil, let count?):
                 source = try StatisticalTexturePool(seed: UInt64(seed), count: count)
             case (.styleganOriented, nil, let count?):
@@ -90,6 +91,7 @@ struct TexturesCommand: ParsableCommand {
 
         func run() throws {
             let pool = try ImageDirectoryPool(directory: directory)
+            reportSkippedImages(pool)
             print(JSONValue.object(["manifest": pool.manifest, "sha256": .string(pool.manifestHash)]).canonicalText)
         }
     }

@@ -1,7 +1,8 @@
-"""The release binary renders the golden clips bit for bit, in two separate processes.
+"""The release binary renders the golden clips bit for bit, in two separate processes, and every
+stage has a golden (the flat stages here, the textured ones in test_textured_goldens.py).
 
-The same golden file is checked by the debug build's unit tests (GoldenClipTests), so together
-they prove debug and release builds give identical bytes.
+The flat stages' golden file is checked by the debug build's unit tests (GoldenClipTests) too, so
+together they prove debug and release builds give identical bytes.
 """
 import json
 import subprocess
@@ -31,3 +32,11 @@ def test_generator_version_matches_binary():
     stages = json.loads(subprocess.run([binary(), "stages", "--json"], check=True, capture_output=True,
                                        text=True, timeout=60).stdout)
     assert stages["generator_version"] == GOLDENS["generator_version"]
+
+
+def test_every_stage_has_a_golden():
+    stages = json.loads(subprocess.run([binary(), "stages", "--json"], check=True, capture_output=True,
+                                       text=True, timeout=60).stdout)
+    textured = json.loads((ROOT / "Tests/EndToEnd/cli/Goldens/textured.json").read_text())
+    pinned = {c["stage"] for c in GOLDENS["clips"]} | {c["stage"] for c in textured["clips"]}
+    assert {s["id"] for s in stages["stages"]} - pinned == set()

@@ -28,6 +28,9 @@ CASES = [
     ("accelerating-textures", 1, {"textureCount": "2", "resolution": "128"}),
     ("accelerating-stylegan", 0, {"textureCount": "3"}),
     ("accelerating-stylegan", 1, {"textureCount": "3"}),
+    # Pools of more textures than a server request generates itself (8): warmed in the background.
+    ("accelerating-stylegan", 2, {"textureCount": "24"}),
+    ("accelerating-textures", 2, {"textureCount": "12", "resolution": "128"}),
     ("accelerating-stylegan-slow", 2, {"textureCount": "3", "textureSeed": "7"}),
     ("accelerating-textures-slow", 3, {"textureCount": "1", "resolution": "64"}),
     ("accelerating-image-crops", 0, {}),
@@ -35,6 +38,9 @@ CASES = [
     ("accelerating-image-crops", 2, {"crop": "videomae-multiscale"}),
     ("accelerating-image-crops-slow", 3, {}),
     ("accelerating-shapes-image-background", 0, {}),
+    # At the preset's 5 % share, seed 87 is a static image and seed 86 is not.
+    ("accelerating-shapes-static-images", 86, {}),
+    ("accelerating-shapes-static-images", 87, {}),
     ("accelerating-shapes-static-images", 0, {"staticImageShare": "1"}),
     ("accelerating-shapes-static-images", 1, {"staticImageShare": "0.5"}),
     ("accelerating-textures-saturated", 0, {"textureCount": "2"}),
@@ -118,12 +124,16 @@ def test_stage_8_without_images_says_how_to_supply_them():
 
 def test_images_pool_skips_and_reports_bad_files_and_reads_jpeg(tmp_path):
     directory = write_mixed_set(tmp_path / "mixed")
-    manifest = json.loads(run("textures", "manifest", directory).stdout)
+    listed = run("textures", "manifest", directory)
+    manifest = json.loads(listed.stdout)
     files = [f["path"] for f in manifest["manifest"]["files"]]
     assert files == ["a.png", "b.png", "d.jpg", "sub/c.png"]  # byte order of relative paths
     skipped = {s["path"]: s["reason"] for s in manifest["manifest"]["skipped"]}
-    assert set(skipped) == {"e-corrupt.jpg", "f-truncated.png"}
-    assert all(reason.startswith("corrupt") for reason in skipped.values())
+    assert skipped == {"e-corrupt.jpg": "corrupt", "f-truncated.png": "corrupt"}
+    # The decoder's own words are reported (on stderr), by every command that opens the pool.
+    for output in [listed.stderr, run("render", "accelerating-image-crops", "--seed", 0, "--digest",
+                                      "--images", directory).stderr]:
+        assert "skipped e-corrupt.jpg: corrupt: " in output and "skipped f-truncated.png: corrupt: " in output
     for f in manifest["manifest"]["files"]:
         assert f["size"] == (directory / f["path"]).stat().st_size and len(f["sha256"]) == 64
         # The decoded pixels are named too; PNG decoding is exact, so PIL must agree.
@@ -133,6 +143,9 @@ def test_images_pool_skips_and_reports_bad_files_and_reads_jpeg(tmp_path):
             assert f["pixels_sha256"] == hashlib.sha256(image.tobytes()).hexdigest()
     # Clips render from the good files, JPEG included.
     assert len(digest("accelerating-image-crops", 0, {}, directory)) == 64
+    # The manifest names the files, not where the directory is: a copy elsewhere is the same pool.
+    moved = write_mixed_set(tmp_path / "elsewhere" / "deeper")
+    assert json.loads(run("textures", "manifest", moved).stdout)["sha256"] == manifest["sha256"]
 
 
 def test_the_manifest_and_the_configuration_hash_change_when_an_image_changes(tmp_path):
