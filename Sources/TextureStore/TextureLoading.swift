@@ -21,12 +21,12 @@ extension TextureLibrary {
         return TextureLibrary(images: pool, banks: loaded, cacheBytes: cacheBytes)
     }
 
-    /// One line per fact worth logging at start: the images pool, its skipped files, the banks.
+    /// One line per fact worth logging at start: the images pool, the banks, the cache (the
+    /// `warnings` come separately).
     public var startupReport: [String] {
         var lines: [String] = []
         if let images = images as? ImageDirectoryPool {
             lines.append("images pool \(images.directory): \(images.count) images, manifest \(images.manifestHash)")
-            for skipped in images.skipped { lines.append("images pool: \(skipped)") }
         } else {
             lines.append("no images pool: stages that use images answer 409 (start with --images DIR)")
         }
@@ -34,4 +34,19 @@ extension TextureLibrary {
         lines.append("texture cache: \(cache.byteLimit >> 20) MiB")
         return lines
     }
+
+    /// What the operator should look at: the image files skipped, and the images banks that will
+    /// never be read (loaded for nothing, so said here rather than the files decoded unannounced).
+    public var warnings: [String] {
+        let skipped = (images as? ImageDirectoryPool)?.skippedReport ?? []
+        return skipped + unusedImagesBanks.map {
+            "texture bank for \($0) is not used: it was built from another images directory, from part of this one, "
+                + "or from this one before it changed (rebuild it with `synthclips textures build images`)"
+        }
+    }
+}
+
+extension ImageDirectoryPool {
+    /// One line per skipped file, with why.
+    public var skippedReport: [String] { skipped.map { "images pool: \($0)" } }
 }

@@ -45,14 +45,13 @@ struct TextureOptions: ParsableArguments {
     func library() throws -> TextureLibrary {
         let library = try TextureLibrary.load(images: images, banks: textureBanks, cacheBytes: textureCacheMB << 20,
                                                threads: ProcessInfo.processInfo.activeProcessorCount)
-        reportSkippedImages(library.images)
+        warn(library.warnings)
         return library
     }
 }
 
-/// Writes on stderr the image files an images pool skipped, and why (`serve` logs them at start).
-func reportSkippedImages(_ pool: (any ImagePool)?) {
-    for skipped in (pool as? ImageDirectoryPool)?.skipped ?? [] {
-        FileHandle.standardError.write(Data("synthclips: images pool: \(skipped)\n".utf8))
-    }
+/// Writes each line on stderr (what `serve` logs at start as warnings: skipped image files,
+/// unused banks).
+func warn(_ lines: [String]) {
+    for line in lines { FileHandle.standardError.write(Data("synthclips: \(line)\n".utf8)) }
 }

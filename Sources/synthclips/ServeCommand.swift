@@ -92,6 +92,7 @@ struct ServeCommand: ParsableCommand {
         let textures = try TextureLibrary.load(images: config.imagesDirectory, banks: config.textureBanks,
                                                cacheBytes: config.textureCacheBytes, threads: config.workers)
         for line in textures.startupReport { logger.log(.info, "synthclips: \(line)") }
+        for line in textures.warnings { logger.log(.warning, "synthclips: \(line)") }
         let service = SynthClipsService(configuration: config, store: store, textures: textures, logger: logger)
         let poolBox = Mutex<WorkerPool?>(nil)
         let router = service.makeRouter(pool: { poolBox.withLock { $0 } })

@@ -55,8 +55,9 @@ struct TexturesCommand: ParsableCommand {
             let source: any TexturePool
             switch (kind, images, self.count) {
             case (.images, let directory?, _):
-                source = try ImageDirectoryPool(directory: directory, threads: threads)
-                reportSkippedImages(source as? ImageDirectoryPool)
+                let images = try ImageDirectoryPool(directory: directory, threads: threads)
+                warn(images.skippedReport)
+                source = images
             case (.statistical, nil, let count?):
                 source = try StatisticalTexturePool(seed: UInt64(seed), count: count)
             case (.styleganOriented, nil, let count?):
@@ -91,7 +92,7 @@ struct TexturesCommand: ParsableCommand {
 
         func run() throws {
             let pool = try ImageDirectoryPool(directory: directory)
-            reportSkippedImages(pool)
+            warn(pool.skippedReport)
             print(JSONValue.object(["manifest": pool.manifest, "sha256": .string(pool.manifestHash)]).canonicalText)
         }
     }

@@ -144,6 +144,29 @@ import Testing
         #expect(clip.contains(77))
     }
 
+    /// An images bank serves one state of one directory, whole: a bank of part of it, or of it
+    /// before a file changed, is loaded for nothing and must be reported.
+    @Test func imagesBanksThatNoPoolReadsAreReported() throws {
+        let directory = Self.temporaryDirectory("unused-images")
+        let whole = Self.temporaryDirectory("unused-images-whole"), part = Self.temporaryDirectory("unused-images-part")
+        defer { for d in [directory, whole, part] { try? FileManager.default.removeItem(atPath: d) } }
+        try Data(Self.ppm(3, 2, 1)).write(to: URL(fileURLWithPath: directory + "/a.png"))
+        try Data(Self.ppm(2, 2, 2)).write(to: URL(fileURLWithPath: directory + "/b.png"))
+        let pool = try ImageDirectoryPool(directory: directory, decoder: PPMDecoder(), size: 8)
+        try TextureBank.write(pool, count: 2, to: whole)
+        try TextureBank.write(pool, count: 1, to: part)
+        let matching = TextureLibrary(images: pool, banks: [try TextureBankPool(directory: whole)])
+        #expect(matching.unusedImagesBanks.isEmpty && matching.warnings.isEmpty)
+        let partial = TextureLibrary(images: pool, banks: [try TextureBankPool(directory: part)])
+        #expect(partial.unusedImagesBanks == [pool.identity])
+        try Data(Self.ppm(2, 2, 9)).write(to: URL(fileURLWithPath: directory + "/b.png"))
+        let changed = try ImageDirectoryPool(directory: directory, decoder: PPMDecoder(), size: 8)
+        let stale = TextureLibrary(images: changed, banks: [try TextureBankPool(directory: whole)])
+        #expect(stale.unusedImagesBanks == [pool.identity])
+        #expect(stale.warnings.count == 1 && stale.warnings[0].contains("is not used"))
+        #expect(TextureLibrary(banks: [try TextureBankPool(directory: whole)]).unusedImagesBanks == [pool.identity])
+    }
+
     struct FakePool: TexturePool {
         let identity: String
         let count: Int

@@ -38,6 +38,18 @@ public final class TextureLibrary: Sendable {
     /// Banks loaded, by the identity of the pool each stands in for.
     public var bankIdentities: [String] { banks.keys.sorted() }
 
+    /// Identities of the images banks that will never be read: an images bank serves only the
+    /// directory it was built from, as that directory is now (its manifest hash), and all of it.
+    public var unusedImagesBanks: [String] {
+        banks.keys.filter { identity in
+            guard case .object(let members)? = try? JSONParser.parse(identity), members["kind"] == .string("images") else {
+                return false
+            }
+            guard let images else { return true }
+            return identity != images.identity || bank(for: images) == nil
+        }.sorted()
+    }
+
     /// The configuration as this library renders it: when it uses images, `imagePool` names the
     /// loaded pool's manifest; otherwise it is empty (clips that take nothing from a pool have one
     /// hash). Fails when it uses images and none is loaded, or names another pool.

@@ -105,11 +105,14 @@ def test_an_images_bank_gives_the_bytes_of_its_directory(tmp_path, images):
     assert len(list(bank.glob("*.rgb"))) == 3
     for stage, seed in [("accelerating-image-crops", 5), ("accelerating-shapes-image-background", 6)]:
         assert digest(stage, seed, {}, images, "--texture-bank", bank) == digest(stage, seed, {}, images)
-    # A bank of part of the directory is not used for it (it cannot serve every image).
+    # A bank of part of the directory is not used for it (it cannot serve every image), and the
+    # command says so.
     partial = tmp_path / "partial"
     run("textures", "build", "images", "--images", images, "--count", "2", "--out", partial)
-    assert digest("accelerating-image-crops", 5, {}, images, "--texture-bank", partial) == digest(
-        "accelerating-image-crops", 5, {}, images)
+    rendered = run("render", "accelerating-image-crops", "--seed", 5, "--digest", "--images", images,
+                   "--texture-bank", partial)
+    assert rendered.stdout.strip() == digest("accelerating-image-crops", 5, {}, images)
+    assert '"kind":"images"' in rendered.stderr and "is not used" in rendered.stderr
     failed = run("textures", "build", "images", "--out", tmp_path / "x", check=False)
     assert failed.returncode != 0 and "--images" in failed.stderr
 

@@ -11,6 +11,8 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
+
 from conftest import ROOT, binary, tensors
 
 sys.path.insert(0, str(ROOT / "Tests/EndToEnd"))
@@ -23,25 +25,36 @@ def case_id(case: dict) -> str:
     return f"{case['stage']}/{case['seed']} {sorted(case['overrides'].items())}"
 
 
-def served_digest(server, case: dict, deadline: float) -> tuple[str, int]:
-    """SHA-256 of the served clip's video tensor (what the goldens pin), waiting out 503s, and
-    how many 503s it waited out."""
+def get_clip(server, case: dict, deadline: float) -> tuple[httpx.Response, int]:
+    """The served clip, once its textures are warm, and how many "Textures warming up" 503s it
+    waited out."""
     waits = 0
     with server.h2() as h2:
         while (r := h2.get(f"/v1/clips/{case['stage']}/{case['seed']}", params=case["overrides"])).status_code == 503:
+            assert r.json()["title"] == "Textures warming up", (case_id(case), r.text[:300])
             assert time.monotonic() < deadline, (case_id(case), "textures never warmed")
             waits += 1
             time.sleep(min(float(r.headers.get("retry-after", "1")), 0.5))
-        assert r.status_code == 200, (case_id(case), r.status_code, r.text[:300])
-        return hashlib.sha256(tensors(r.content)[1]["video"].tobytes()).hexdigest(), waits
+        return r, waits
 
 
-def served_digests(server, concurrently: bool) -> tuple[dict[str, str], int]:
-    """Every golden case's digest, and the 503s waited out in all."""
+def video_digest(r: httpx.Response) -> str:
+    return hashlib.sha256(tensors(r.content)[1]["video"].tobytes()).hexdigest()
+
+
+def served(server, concurrently: bool) -> tuple[dict[str, str], set[str]]:
+    """Every golden case's digest (SHA-256 of the video tensor, what the goldens pin), and the
+    cases that waited for their textures."""
     deadline = time.monotonic() + 240
     with ThreadPoolExecutor(max_workers=4 if concurrently else 1) as pool:
-        results = list(pool.map(lambda case: served_digest(server, case, deadline), GOLDENS))
-    return {case_id(case): d for case, (d, _) in zip(GOLDENS, results)}, sum(w for _, w in results)
+        results = list(pool.map(lambda case: get_clip(server, case, deadline), GOLDENS))
+    digests, waited = {}, set()
+    for case, (r, waits) in zip(GOLDENS, results):
+        assert r.status_code == 200, (case_id(case), r.status_code, r.text[:300])
+        digests[case_id(case)] = video_digest(r)
+        if waits:
+            waited.add(case_id(case))
+    return digests, waited
 
 
 def procedural_pools(case: dict, stages: dict) -> set[tuple[str, int, int]]:
@@ -56,28 +69,61 @@ def procedural_pools(case: dict, stages: dict) -> set[tuple[str, int, int]]:
     return {(kind, count, seed) for kind in kinds}
 
 
+def uses_images(case: dict, stages: dict) -> bool:
+    """Whether every clip of the case reads the images pool (a static-image share reads it only
+    for some seeds)."""
+    config = {**stages[case["stage"]], **case["overrides"]}
+    return "images" in config.get("textures", []) or config["background"] == "image"
+
+
 def test_served_textured_goldens_are_the_same_cold_warm_and_from_banks(server_factory, tmp_path):
     images = write_png_set(tmp_path / "images")
     expected = {case_id(case): case["sha256"] for case in GOLDENS}
-
-    generating = server_factory("--images", str(images), workers=2)
-    cold, waits = served_digests(generating, concurrently=True)
-    assert cold == expected, "cold cache, requests in flight together"
-    assert waits > 0, "no pool was warmed in the background"
-    assert served_digests(generating, concurrently=False) == (expected, 0), "warm cache"
-
     stages = {s["id"]: s["config"] for s in json.loads(
         subprocess.run([str(binary()), "stages", "--json"], check=True, capture_output=True, text=True, timeout=60).stdout)["stages"]}
+    # A request generates up to 8 cold textures itself; the pools of 12 and 24 are warmed in the
+    # background while it is answered 503.
+    large = {case_id(case) for case in GOLDENS if int(case["overrides"].get("textureCount", 0)) > 8}
+    assert len(large) == 2
+
+    generating = server_factory("--images", str(images), workers=2)
+    assert served(generating, concurrently=True) == (expected, large), "cold cache, requests in flight together"
+    assert served(generating, concurrently=False) == (expected, set()), "warm cache"
+
     pools = set().union(*(procedural_pools(case, stages) for case in GOLDENS))
     assert {kind for kind, _, _ in pools} == {"statistical", "stylegan-oriented"}
-    banks = []
+    banks = {}
     for kind, count, seed in sorted(pools) + [("images", 0, 0)]:
         out = tmp_path / f"bank-{kind}-{count}-{seed}"
         source = ["--images", str(images)] if kind == "images" else ["--count", str(count), "--seed", str(seed)]
         subprocess.run([str(binary()), "textures", "build", kind, *source, "--out", str(out)],
                        check=True, capture_output=True, timeout=300)
-        banks += ["--texture-bank", str(out)]
-    banked = server_factory("--images", str(images), *banks, workers=1)
-    assert banked.stderr().count("texture bank for ") == len(pools) + 1, banked.stderr()
+        banks[(kind, count, seed)] = out
+    bank_args = [arg for out in banks.values() for arg in ("--texture-bank", str(out))]
+    banked = server_factory("--images", str(images), *bank_args, workers=1)
+    assert banked.stderr().count("texture bank for ") == len(banks) and "not used" not in banked.stderr()
     # Bank files are read by the requests themselves: no 503.
-    assert served_digests(banked, concurrently=False) == (expected, 0), "textures from banks, one worker"
+    assert served(banked, concurrently=False) == (expected, set()), "textures from banks, one worker"
+
+    # Those clips did come from the banks: with every bank file altered, each case that needs a
+    # bank fails naming a file of one of its banks (a bank never gives other pixels), and only
+    # those cases.
+    for out in banks.values():
+        for texture in out.glob("*.rgb"):
+            data = bytearray(texture.read_bytes())
+            data[0] ^= 0xFF
+            texture.write_bytes(bytes(data))
+    altered = server_factory("--images", str(images), *bank_args, workers=1)
+    deadline = time.monotonic() + 240
+    for case in GOLDENS:
+        needed = [banks[pool] for pool in procedural_pools(case, stages)]
+        if uses_images(case, stages):
+            needed.append(banks[("images", 0, 0)])
+        r, _ = get_clip(altered, case, deadline)
+        if needed:
+            assert r.status_code == 500, (case_id(case), r.status_code)
+            assert any(str(out) in r.json()["detail"] for out in needed), (case_id(case), r.json())
+        elif r.status_code == 200:  # a latent walk, or a static-image seed that shows shapes
+            assert video_digest(r) == case["sha256"], case_id(case)
+        else:  # a static-image seed that shows an image
+            assert r.status_code == 500 and str(banks[("images", 0, 0)]) in r.json()["detail"], (case_id(case), r.text)
