@@ -99,7 +99,7 @@ final class TextureWarmer: Sendable {
     private func enqueue(_ loads: Set<TextureLoad>) -> (queued: Int, backlog: Int) {
         let (fresh, starts, backlog) = state.withLock { s -> (Int, Int, Int) in
             var fresh = 0
-            for load in loads where s.queued.count < capacity && s.queued.insert(load).inserted {
+            for load in TextureLoad.generationOrder(loads) where s.queued.count < capacity && s.queued.insert(load).inserted {
                 s.waiting.append(load)
                 fresh += 1
             }

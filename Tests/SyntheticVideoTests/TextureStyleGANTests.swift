@@ -173,6 +173,18 @@ import Testing
         #expect(w0.constant != w400.constant && w0.convAffine != w400.convAffine)
     }
 
+    /// Loads in generation order (what the server's background warm-up follows) build each
+    /// generator once, however the loads were listed.
+    @Test func generationOrderBuildsEachGeneratorOnce() throws {
+        let pool = try StyleGANOrientedTexturePool(seed: 3, count: 12, architecture: Self.reduced, imagesPerGenerator: 2)
+        let cached = TextureCache(byteLimit: 1 << 24).pool(wrapping: pool)
+        let interleaved = [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11].map { TextureLoad(pool: cached, id: $0) }
+        let ordered = TextureLoad.generationOrder(interleaved)
+        #expect(ordered.map(\.id) == Array(0..<12))
+        for load in ordered { try load.load() }
+        #expect(pool.generatorBuilds == 6)
+    }
+
     /// A style matrix keeps its rows interleaved in groups of eight; every row's style is the sum
     /// of its own products in the order of j, bit for bit, whatever the group or lane (13 rows:
     /// one full group and one partial).

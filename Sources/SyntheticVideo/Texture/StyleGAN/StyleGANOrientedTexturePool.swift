@@ -132,10 +132,14 @@ public struct StyleGANOrientedTexturePool: TexturePool {
         return Texture(width: side, height: side, pixels: pixels)
     }
 
+    /// Generators built so far (each rebuild of an evicted one counts).
+    var generatorBuilds: Int { generators.builds.load(ordering: .relaxed) }
+
     /// The two most recently used generators' weights. A race computes a generator twice at worst
     /// (identical values), never waits on a lock while computing.
     final class GeneratorCache: Sendable {
         private let entries = Mutex<[(Int, StyleGANGeneratorWeights)]>([])
+        let builds = Atomic<Int>(0)
 
         func weights(_ index: Int, make: () -> StyleGANGeneratorWeights) -> StyleGANGeneratorWeights {
             if let hit = entries.withLock({ list -> StyleGANGeneratorWeights? in
@@ -145,6 +149,7 @@ public struct StyleGANOrientedTexturePool: TexturePool {
                 return entry.1
             }) { return hit }
             let made = make()
+            builds.add(1, ordering: .relaxed)
             entries.withLock { list in
                 if !list.contains(where: { $0.0 == index }) {
                     list.append((index, made))
