@@ -41,7 +41,8 @@ struct TextureOptions: ParsableArguments {
         guard (0...1 << 20).contains(textureCacheMB) else { throw ValidationError("--texture-cache-mb must be in 0...1048576") }
     }
 
-    /// The library, after reporting on stderr the image files it skipped (as `serve` logs them).
+    /// The library, after writing its `warnings` on stderr (skipped image files, images banks it
+    /// will not read), which `serve` logs at start.
     func library() throws -> TextureLibrary {
         let library = try TextureLibrary.load(images: images, banks: textureBanks, cacheBytes: textureCacheMB << 20,
                                                threads: ProcessInfo.processInfo.activeProcessorCount)
